@@ -1,0 +1,370 @@
+"""The `trackrecord` command line: thin commands over the library.
+
+Each command parses its options, calls one function of `warehouse`, `jobs` or `scoring`, and
+formats the result. Errors leave as one line on stderr with the contract's exit code (1
+failed, 2 bad input, 75 warehouse busy); `--debug` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from datetime import date, datetime, timezone
+from functools import wraps
+from importlib.metadata import version as package_version
+from pathlib import Path
+
+import click
+import duckdb
+
+from jobs.config import Settings, load_settings
+from warehouse.errors import BadInput, TrackrecordError
+
+FORMATS = ["table", "csv", "json", "markdown"]
+
+
+class CommandError(click.ClickException):
+    """A TrackrecordError on its way out, one line, with its exit code."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file=None) -> None:
+        click.echo(f"trackrecord: error: {self.format_message()}", err=True)
+
+
+def settings_of(ctx: click.Context) -> Settings:
+    return ctx.find_root().obj["settings"]
+
+
+def output_option(function):
+    """Adds --format table|csv|json|markdown."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+        help="Output format.",
+    )(function)
+
+
+def echo_frame(frame, fmt: str) -> None:
+    from jobs.formatting import render
+
+    text = render(frame, fmt)
+    click.echo(text, nl=not text.endswith("\n"))
+
+
+def parse_day(value: str | None, name: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date like 2025-06-01", param_hint=name)
+
+
+def today_utc() -> date:
+    return datetime.now(timezone.utc).date()
+
+
+class TrackrecordGroup(click.Group):
+    """Turns library errors into one-line click errors carrying the contract's exit code."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:
+            if (ctx.obj or {}).get("debug"):
+                raise
+            raise as_command_error(error) from error
+
+
+def as_command_error(error: Exception) -> CommandError:
+    if isinstance(error, TrackrecordError):
+        return CommandError(str(error), error.exit_code)
+    first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    if isinstance(error, duckdb.Error):
+        return CommandError(f"warehouse: {first}", 1)
+    if isinstance(error, KeyboardInterrupt):
+        return CommandError("interrupted", 1)
+    return CommandError(f"{type(error).__name__}: {first} (rerun with --debug for details)", 1)
+
+
+@click.group(cls=TrackrecordGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--db", type=click.Path(dir_okay=False), help="The warehouse file (default: $TRACKRECORD_DB, then config.toml).")
+@click.option("--config", type=click.Path(dir_okay=False), help="The config file (default: $TRACKRECORD_CONFIG, then ./config.toml).")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Format of progress and summary lines on stderr (json for scheduled runs).")
+@click.version_option(package_version("trackrecord"), prog_name="trackrecord")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, config: str | None, debug: bool, log_format: str) -> None:
+    """Score the reliability of news sources from their claims and what happened to them.
+
+    Example:
+
+    \b
+        trackrecord ingest claims.jsonl outcomes.jsonl
+        trackrecord run
+        trackrecord report --top 20
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+    ctx.obj["log_format"] = log_format
+    ctx.obj["settings"] = load_settings(db=db, config=config)
+
+
+# ----------------------------------------------------------------------------- warehouse
+
+
+@cli.command()
+@click.pass_context
+def init(ctx: click.Context) -> None:
+    """Create the warehouse, or migrate an older one. Safe to repeat.
+
+    Example:
+
+    \b
+        trackrecord --db scores.duckdb init
+    """
+    from warehouse.connection import migration_files
+
+    settings = settings_of(ctx)
+    existed = settings.db.exists()
+    con = connect_write_logged(settings)
+    con.close()
+    state = "migrated" if existed else "created"
+    click.echo(f"warehouse {state}: {settings.db} (schema version {migration_files()[-1][0]})")
+
+
+def connect_write_logged(settings: Settings):
+    from warehouse.connection import connect_write
+
+    return connect_write(settings.db, busy_timeout=settings.busy_timeout)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--dry-run", is_flag=True, help="Validate and report without writing anything.")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[str, ...], dry_run: bool) -> None:
+    """Load claim and outcome files (.jsonl, .ndjson, .csv, .parquet, also .gz; folders and
+    globs too). The kind of each file is told from its columns. Bad rows go to quarantine
+    with a reason; good rows load.
+
+    Example:
+
+    \b
+        trackrecord ingest data/claims.jsonl data/outcomes.csv
+        trackrecord ingest 'inbox/*.jsonl.gz' --dry-run
+    """
+    from jobs.progress import step_reporter
+    from warehouse.connection import connect_read, migrate
+    from warehouse.ingest import ingest as ingest_files, resolve_paths
+
+    settings = settings_of(ctx)
+    resolve_paths(list(paths))  # fail on a bad path before opening anything
+    if dry_run:
+        if settings.db.exists():
+            con = connect_read(settings.db, busy_timeout=settings.busy_timeout)
+        else:
+            con = duckdb.connect()
+            con.execute("set TimeZone = 'UTC'")
+            migrate(con)
+    else:
+        con = connect_write_logged(settings)
+    try:
+        with step_reporter(ctx.find_root().obj["log_format"]) as progress:
+            report = ingest_files(con, list(paths), dry_run=dry_run, progress=progress)
+    finally:
+        con.close()
+    click.echo(("dry run: " if dry_run else "") + report.summary())
+
+
+@cli.command()
+@click.option("--reason", help="Only rows whose reason contains this text.")
+@click.option("--limit", default=50, show_default=True, help="Rows to list after the counts.")
+@output_option
+@click.pass_context
+def quarantine(ctx: click.Context, reason: str | None, limit: int, fmt: str) -> None:
+    """List what is held in quarantine, by reason: bad rows and outcomes waiting for their
+    claim.
+
+    Example:
+
+    \b
+        trackrecord quarantine
+        trackrecord quarantine --reason "unknown claim" --format csv
+    """
+    from warehouse.connection import connect_read
+    from warehouse.quarantine import quarantine_counts, quarantine_rows
+
+    settings = settings_of(ctx)
+    con = connect_read(settings.db, busy_timeout=settings.busy_timeout)
+    try:
+        counts = quarantine_counts(con, reason)
+        rows = quarantine_rows(con, reason, limit)
+    finally:
+        con.close()
+    if counts.is_empty():
+        click.echo("quarantine is empty" if reason is None else f"nothing quarantined for '{reason}'")
+        return
+    if fmt != "table":  # machine formats: the rows themselves, one document
+        echo_frame(rows, fmt)
+        return
+    echo_frame(counts, fmt)
+    if limit:
+        click.echo()
+        echo_frame(rows, fmt)
+
+
+@cli.command()
+@click.argument("query")
+@output_option
+@click.pass_context
+def sql(ctx: click.Context, query: str, fmt: str) -> None:
+    """Run one read-only SELECT over the warehouse (views source_scores, claim_scores,
+    outlet_scores, source_score_history; tables claims, outcomes, sources, runs, quarantine).
+
+    Example:
+
+    \b
+        trackrecord sql "select source, reliability from source_scores order by rank limit 10"
+        trackrecord sql "select * from runs" --format json
+    """
+    from warehouse.connection import connect_read
+    from warehouse.query import read_query
+
+    settings = settings_of(ctx)
+    con = connect_read(settings.db, busy_timeout=settings.busy_timeout, sandboxed=True)
+    try:
+        frame = read_query(con, query)
+    finally:
+        con.close()
+    echo_frame(frame, fmt)
+
+
+# ----------------------------------------------------------------------------- aliases
+
+
+@cli.group()
+def alias() -> None:
+    """Maintain aliases: merge spellings of a named source, or of an outlet.
+
+    Example:
+
+    \b
+        trackrecord alias suggest
+        trackrecord alias add "Steve Whitcoff" "Steve Witkoff"
+    """
+
+
+@alias.command("add")
+@click.argument("alias_name", metavar="ALIAS")
+@click.argument("name")
+@click.option("--outlet", is_flag=True, help="Alias an outlet rather than a source.")
+@click.pass_context
+def alias_add(ctx: click.Context, alias_name: str, name: str, outlet: bool) -> None:
+    """Make ALIAS mean NAME; existing claims are re-pointed at once.
+
+    Example:
+
+    \b
+        trackrecord alias add "Steve Whitcoff" "Steve Witkoff"
+        trackrecord alias add --outlet "ToI" "Times of Israel"
+    """
+    from warehouse.aliases import add_alias
+
+    con = connect_write_logged(settings_of(ctx))
+    try:
+        click.echo(add_alias(con, alias_name, name, outlet=outlet))
+    finally:
+        con.close()
+
+
+@alias.command("remove")
+@click.argument("alias_name", metavar="ALIAS")
+@click.option("--outlet", is_flag=True, help="Remove an outlet alias.")
+@click.pass_context
+def alias_remove(ctx: click.Context, alias_name: str, outlet: bool) -> None:
+    """Remove an alias; its claims go back to their own identity.
+
+    Example:
+
+    \b
+        trackrecord alias remove "Steve Whitcoff"
+    """
+    from warehouse.aliases import remove_alias
+
+    con = connect_write_logged(settings_of(ctx))
+    try:
+        click.echo(remove_alias(con, alias_name, outlet=outlet))
+    finally:
+        con.close()
+
+
+@alias.command("list")
+@output_option
+@click.pass_context
+def alias_list(ctx: click.Context, fmt: str) -> None:
+    """List the aliases.
+
+    Example:
+
+    \b
+        trackrecord alias list --format csv
+    """
+    from warehouse.aliases import list_aliases
+    from warehouse.connection import connect_read
+
+    settings = settings_of(ctx)
+    con = connect_read(settings.db, busy_timeout=settings.busy_timeout)
+    try:
+        frame = list_aliases(con)
+    finally:
+        con.close()
+    if frame.is_empty() and fmt == "table":
+        click.echo("no aliases")
+        return
+    echo_frame(frame, fmt)
+
+
+@alias.command("suggest")
+@click.option("--threshold", default=80.0, show_default=True, help="Least similarity (0-100).")
+@click.pass_context
+def alias_suggest(ctx: click.Context, threshold: float) -> None:
+    """Print likely same-person pairs among named sources, one per line, with a similarity and
+    claim counts. Nothing is merged: add the ones you agree with by `alias add`.
+
+    Example:
+
+    \b
+        trackrecord alias suggest --threshold 85
+    """
+    from warehouse.aliases import suggest_aliases
+    from warehouse.connection import connect_read
+
+    settings = settings_of(ctx)
+    con = connect_read(settings.db, busy_timeout=settings.busy_timeout)
+    try:
+        pairs = suggest_aliases(con, threshold=threshold)
+    finally:
+        con.close()
+    if pairs.is_empty():
+        click.echo("no likely aliases")
+        return
+    for row in pairs.iter_rows(named=True):  # one line per suggested pair (a handful)
+        similarity = f"{row['similarity']:.2f}"
+        click.echo(
+            f"{row['a']}  ~  {row['b']}  similarity {similarity}  "
+            f"claims {row['claims_a']} / {row['claims_b']}  ({row['why']})"
+        )
+
+
+# ----------------------------------------------------------------------------- entry point
+
+
+def main() -> None:
+    """Console entry point."""
+    cli(prog_name="trackrecord")

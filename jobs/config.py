@@ -1,0 +1,94 @@
+"""Settings: command-line flag > environment > config.toml > built-in default.
+
+The config file is `--config`, else `$TRACKRECORD_CONFIG`, else `config.toml` in the working
+directory when there is one. The warehouse is `--db`, else `$TRACKRECORD_DB`, else
+`[warehouse] path` of the config file (relative to the file's folder), else
+`trackrecord.duckdb` in the working directory.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from warehouse.errors import BadInput
+
+DEFAULTS: dict = {
+    "warehouse": {"path": "trackrecord.duckdb", "busy_timeout": 10, "claim_history_dates": 30},
+    "verdicts": {
+        "holds_up": ["true", "mostly-true", "half-true"],
+        "fails": ["mostly-false", "barely-true", "false", "pants-fire"],
+        "numeric_threshold": 0.5,
+    },
+    "priors": {"named": 0.6, "anonymous": 0.5},
+    "model": {
+        "validation_fraction": 0.2,
+        "min_training_rows": 40,
+        "max_training_rows": 300000,
+        "random_state": 0,
+    },
+    "reliability": {"prior_strength": 8, "unsettled_weight": 0.5, "interval": 0.9},
+    "report": {"top": 25},
+}
+
+
+@dataclass
+class Settings:
+    """Resolved settings: where the warehouse is, and every section of config.toml."""
+
+    db: Path
+    config_file: Path | None
+    values: dict = field(default_factory=lambda: copy.deepcopy(DEFAULTS))
+
+    def section(self, name: str) -> dict:
+        return self.values[name]
+
+    @property
+    def busy_timeout(self) -> float:
+        return float(self.values["warehouse"]["busy_timeout"])
+
+
+def _merge(base: dict, override: dict) -> dict:
+    merged = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_settings(db: str | None = None, config: str | None = None) -> Settings:
+    """Resolve the settings from flags, environment, config file and defaults."""
+    config_path: Path | None = None
+    if config:
+        config_path = Path(config)
+        if not config_path.is_file():
+            raise BadInput(f"no such config file: {config}")
+    elif os.environ.get("TRACKRECORD_CONFIG"):
+        config_path = Path(os.environ["TRACKRECORD_CONFIG"])
+        if not config_path.is_file():
+            raise BadInput(f"no such config file: {config_path} (from TRACKRECORD_CONFIG)")
+    elif Path("config.toml").is_file():
+        config_path = Path("config.toml")
+
+    values = copy.deepcopy(DEFAULTS)
+    if config_path is not None:
+        config_path = config_path.resolve()
+        try:
+            values = _merge(values, tomllib.loads(config_path.read_text(encoding="utf-8")))
+        except tomllib.TOMLDecodeError as error:
+            raise BadInput(f"{config_path} is not valid TOML: {error}") from error
+
+    if db:
+        db_path = Path(db)
+    elif os.environ.get("TRACKRECORD_DB"):
+        db_path = Path(os.environ["TRACKRECORD_DB"])
+    else:
+        db_path = Path(values["warehouse"]["path"])
+        if not db_path.is_absolute() and config_path is not None:
+            db_path = config_path.parent / db_path
+    return Settings(db=db_path.expanduser().resolve(), config_file=config_path, values=values)

@@ -1,0 +1,174 @@
+"""Who a row is: folding names, telling anonymous descriptions from names, identity keys.
+
+These rules decide what a source *is*, so they live with the warehouse. They are Polars
+expressions, applied to the distinct (source, source_kind, outlet) values of an ingest rather
+than to every row, and `source_id` is derived from the resulting key in SQL (md5), so the same
+source keeps its id across runs and re-ingests.
+
+Rules (see the contract, "Sources and identity"):
+
+- Folding: Unicode NFKD, combining diacritical marks (U+0300-U+036F) removed, NFC again, lower
+  case, punctuation and symbols to spaces, spaces collapsed. Only diacritics go: letters of every
+  script stay ("مسؤول فلسطيني" keeps its hamza).
+- Named sources: anything after the first comma is an apposition and goes ("Steve Witkoff, US
+  envoy"); a leading title, with up to three words before it (nationality, organisation,
+  "special", "former"), is dropped: "US special envoy Steve Witkoff" is "steve witkoff".
+- Anonymous sources: the descriptor drops articles, number and quantity words, seniority words
+  ("senior", "top", "high-ranking", "junior": seniority is reported inconsistently for the same
+  person, so pooling gives each identity a longer record), trailing clauses ("who spoke to
+  Haaretz", "speaking on condition of anonymity", "familiar with the talks"), and puts the last
+  word in the singular: "two senior Palestinian officials" is "palestinian official". The
+  identity is descriptor @ outlet.
+- Outlets fold the same way and lose a leading "the".
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+_DIACRITICS = r"[\u0300-\u036f]"
+_PUNCTUATION = r"[\p{P}\p{S}]+"
+
+_TITLE_WORDS = (
+    "president|vice president|prime minister|minister|foreign minister|defen[cs]e minister|"
+    "finance minister|envoy|ambassador|senator|sen|representative|rep|congressman|"
+    "congresswoman|lawmaker|governor|gov|mayor|secretary of state|secretary|press secretary|"
+    "spokesperson|spokesman|spokeswoman|general|gen|lieutenant general|colonel|col|admiral|"
+    "commander|chief of staff|chief|director|adviser|advisor|national security adviser|leader|"
+    "chairman|chairwoman|chair|ceo|judge|justice|king|queen|prince|sheikh|emir|dr|mr|mrs|ms|"
+    "official|prof|professor|negotiator|mediator|mp|mk|candidate|premier|chancellor|speaker"
+)
+# Up to three words before the title (nationality, organisation, "special", "former"), then
+# the title, then at least one more word (the \s+ guarantees something follows).
+_TITLE_PREFIX = rf"^(?:\S+\s+){{0,3}}?(?:{_TITLE_WORDS})\s+"
+
+_CLAUSES = (
+    r"\s+(?:who|whom|speaking|spoke|familiar with|with knowledge of|on condition|"
+    r"briefed on|knowledgeable about|involved in|requesting anonymity|granted anonymity|"
+    r"not authori[sz]ed|told)\b.*$"
+)
+_DROP_WORDS = (
+    r"\b(?:a|an|the|one|two|three|four|five|six|seven|eight|nine|ten|several|some|many|"
+    r"multiple|few|various|senior|top|high ranking|highranking|junior|anonymous|unnamed|\d+)\b"
+)
+_ANONYMOUS_START = (
+    r"^(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|some|many|multiple|"
+    r"few|various|senior|top|unnamed|anonymous|\d+)\s"
+)
+_ANONYMOUS_PHRASE = r"\b(?:anonymous|anonymity|unnamed|familiar with|with knowledge of|on condition of)\b"
+_ROLE_NOUNS = (
+    r"\b(?:officials?|sources?|diplomats?|insiders?|aides?|people|persons?|officers?|"
+    r"analysts?|negotiators?|mediators?|staffers?|advisers?|advisors?|figures?|members?)$"
+)
+_ACRONYMS = {"us", "uk", "un", "eu", "idf", "nato", "cia", "fbi", "pa", "plo", "uae", "gcc"}
+
+
+def fold(text: pl.Expr) -> pl.Expr:
+    """Case, spacing, punctuation and diacritics folded; letters of every script kept."""
+    return (
+        text.str.normalize("NFKD")
+        .str.replace_all(_DIACRITICS, "")
+        .str.normalize("NFC")
+        .str.to_lowercase()
+        .str.replace_all(_PUNCTUATION, " ")
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars()
+    )
+
+
+def _without_apposition(text: pl.Expr) -> pl.Expr:
+    return text.str.replace(r",.*$", "").str.strip_chars()
+
+
+def named_key(source: pl.Expr) -> pl.Expr:
+    """The folded key of a named source: apposition and leading title dropped."""
+    folded = fold(_without_apposition(source))
+    stripped = folded.str.replace(_TITLE_PREFIX, "")
+    return pl.when(stripped.str.len_chars() > 0).then(stripped).otherwise(folded)
+
+
+def named_display(source: pl.Expr) -> pl.Expr:
+    """The name as given, with apposition and leading title dropped (case kept)."""
+    cleaned = _without_apposition(source).str.replace_all(r"\s+", " ")
+    stripped = cleaned.str.replace(f"(?i){_TITLE_PREFIX}", "")
+    return pl.when(stripped.str.len_chars() > 0).then(stripped).otherwise(cleaned)
+
+
+def _singular(words: pl.Expr) -> pl.Expr:
+    return (
+        words.str.replace(r"\bpeople$", "person")
+        .str.replace(r"(\p{L}+?)ies$", "${1}y")
+        .str.replace(r"(\p{L}*[^sui\s])s$", "${1}")
+    )
+
+
+def descriptor(source: pl.Expr) -> pl.Expr:
+    """The pooled descriptor of an anonymous source: 'two senior Palestinian officials' ->
+    'palestinian official'."""
+    core = fold(source).str.replace(_CLAUSES, "")
+    dropped = core.str.replace_all(_DROP_WORDS, " ").str.replace_all(r"\s+", " ").str.strip_chars()
+    singular = _singular(dropped)
+    return pl.when(singular.str.len_chars() > 0).then(singular).otherwise(fold(source))
+
+
+def descriptor_display(descriptor_key: pl.Expr) -> pl.Expr:
+    """'us official' -> 'US official'; 'palestinian official' -> 'Palestinian official'."""
+    words = descriptor_key.str.split(" ")
+    cased = words.list.eval(
+        pl.when(pl.element().is_in(list(_ACRONYMS)))
+        .then(pl.element().str.to_uppercase())
+        .otherwise(pl.element())
+    ).list.join(" ")
+    return cased.str.slice(0, 1).str.to_uppercase() + cased.str.slice(1)
+
+
+def infer_kind(source: pl.Expr) -> pl.Expr:
+    """'anonymous' for indefinite descriptions ('a Palestinian official', 'officials who spoke
+    on condition of anonymity', 'a person familiar with the talks'), else 'named'."""
+    folded = fold(source)
+    core = folded.str.replace(_CLAUSES, "")
+    anonymous = (
+        folded.str.contains(_ANONYMOUS_START)
+        | folded.str.contains(_ANONYMOUS_PHRASE)
+        | core.str.contains(_ROLE_NOUNS)
+        | source.str.strip_chars().str.contains(r"^[a-z]")
+    )
+    return pl.when(anonymous).then(pl.lit("anonymous")).otherwise(pl.lit("named"))
+
+
+def outlet_key(outlet: pl.Expr) -> pl.Expr:
+    """'The Times of Israel' -> 'times of israel'."""
+    folded = fold(outlet)
+    stripped = folded.str.replace(r"^the ", "")
+    return pl.when(stripped.str.len_chars() > 0).then(stripped).otherwise(folded)
+
+
+def outlet_display(outlet: pl.Expr) -> pl.Expr:
+    cleaned = outlet.str.strip_chars().str.replace_all(r"\s+", " ")
+    stripped = cleaned.str.replace(r"(?i)^the\s+", "")
+    return pl.when(stripped.str.len_chars() > 0).then(stripped).otherwise(cleaned)
+
+
+def identify(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """Add identity columns to distinct (source, source_kind, outlet) rows.
+
+    `source_kind` given by the user wins; otherwise it is inferred. Adds: kind, source_key
+    (folded name or descriptor), source_display, outlet_key, outlet_display.
+    """
+    return (
+        rows.with_columns(
+            kind=pl.coalesce(pl.col("source_kind"), infer_kind(pl.col("source"))),
+            outlet_key=outlet_key(pl.col("outlet")),
+            outlet_display=outlet_display(pl.col("outlet")),
+        )
+        .with_columns(
+            source_key=pl.when(pl.col("kind") == "named")
+            .then(named_key(pl.col("source")))
+            .otherwise(descriptor(pl.col("source"))),
+        )
+        .with_columns(
+            source_display=pl.when(pl.col("kind") == "named")
+            .then(named_display(pl.col("source")))
+            .otherwise(descriptor_display(pl.col("source_key"))),
+        )
+    )

@@ -1,0 +1,128 @@
+-- 001: claims, outcomes, identities, aliases, quarantine, runs and scores.
+
+create table claims (
+    claim_id      varchar not null,
+    published_at  timestamp not null,      -- UTC
+    source_id     varchar not null,        -- derived from the identity key, aliases applied
+    source        varchar not null,        -- the source as given
+    source_kind   varchar not null,        -- named | anonymous (given or inferred)
+    source_key    varchar not null,        -- folded name, or descriptor for anonymous sources
+    source_name   varchar not null,        -- display: title dropped, or descriptor
+    affiliation   varchar,
+    outlet        varchar not null,        -- the outlet as given
+    outlet_key    varchar not null,        -- folded outlet, before outlet aliases
+    outlet_name   varchar not null,        -- display: leading "The" dropped
+    text          varchar not null,
+    subject       varchar,
+    subject_key   varchar,                 -- folded subject, compared with outcomes.by_key
+    story         varchar,
+    url           varchar,
+    content_hash  varchar not null,        -- tells an update from a re-ingest
+    loaded_at     timestamp not null
+);
+
+create table outcomes (
+    claim_id   varchar not null,
+    event      varchar not null,           -- confirmed corroborated denied contradicted retracted rated
+    "at"       timestamp not null,         -- UTC
+    "by"       varchar not null default '',
+    by_key     varchar not null default '',
+    verdict    varchar,                    -- lower-case word or a number in [0, 1], with `rated`
+    url        varchar,
+    note       varchar,
+    loaded_at  timestamp not null
+);
+
+-- One row per identity: a named person or body, or an anonymous descriptor @ outlet.
+create table sources (
+    source_id     varchar not null,
+    identity_key  varchar not null,        -- named:<name> | anonymous:<descriptor>@<outlet>
+    source        varchar not null,        -- display name
+    kind          varchar not null,
+    outlet        varchar,                 -- anonymous identities: their outlet
+    claims        bigint not null
+);
+
+create table outlets (
+    outlet_key  varchar not null,          -- folded, aliases applied
+    outlet_id   varchar not null,
+    outlet      varchar not null,          -- display name
+    claims      bigint not null
+);
+
+-- Users' merges: alias_key folds to target_key. kind is 'source' or 'outlet'.
+create table source_aliases (
+    kind        varchar not null,
+    alias       varchar not null,
+    alias_key   varchar not null,
+    name        varchar not null,
+    target_key  varchar not null,
+    created_at  timestamp not null
+);
+
+create table quarantine (
+    file            varchar not null,
+    line            bigint,
+    reason          varchar not null,
+    raw             varchar,
+    kind            varchar,               -- claims | outcomes
+    claim_id        varchar,
+    quarantined_at  timestamp not null
+);
+
+create table runs (
+    run_id       varchar not null,
+    as_of        date not null,
+    started_at   timestamp not null,
+    finished_at  timestamp,
+    status       varchar not null,         -- success | failed | replaced
+    claims       bigint,
+    sources      bigint,
+    metrics      json,
+    timings      json,
+    fingerprint  varchar,
+    note         varchar
+);
+
+create table source_score_rows (
+    run_id            varchar not null,
+    as_of             date not null,
+    source_id         varchar not null,
+    source            varchar,
+    kind              varchar,
+    affiliation       varchar,
+    outlet            varchar,
+    reliability       double,
+    reliability_low   double,
+    reliability_high  double,
+    claims            bigint,
+    settled           bigint,
+    confirmed         bigint,
+    refuted           bigint,
+    denied            bigint,
+    contradicted      bigint,
+    rank              bigint,
+    "group"           varchar,
+    group_reliability double
+);
+
+create table claim_score_rows (
+    run_id     varchar not null,
+    as_of      date not null,
+    claim_id   varchar not null,
+    source_id  varchar not null,
+    p_true     double,
+    p_model    double,
+    label      tinyint
+);
+
+create table outlet_score_rows (
+    run_id            varchar not null,
+    as_of             date not null,
+    outlet            varchar not null,
+    reliability       double,
+    reliability_low   double,
+    reliability_high  double,
+    claims            bigint,
+    rank              bigint
+);
