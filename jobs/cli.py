@@ -245,6 +245,72 @@ def sql(ctx: click.Context, query: str, fmt: str) -> None:
     echo_frame(frame, fmt)
 
 
+# ----------------------------------------------------------------------------- runs
+
+
+def _announce(ctx: click.Context, result) -> None:
+    from jobs.progress import log_json
+
+    if ctx.find_root().obj["log_format"] == "json":
+        r = result.record
+        log_json("run", run_id=r.run_id, as_of=r.as_of.isoformat(), status=r.status,
+                 claims=r.claims, sources=r.sources, metrics=r.metrics, note=r.note,
+                 seconds=round(result.seconds, 2), timings=result.timings)
+    else:
+        click.echo(result.summary(), err=True)
+
+
+@cli.command()
+@click.option("--as-of", "as_of", metavar="DATE", help="Score as of this day (default: today, UTC).")
+@click.pass_context
+def run(ctx: click.Context, as_of: str | None) -> None:
+    """Run the nightly job: features, model and scores as of a date, published atomically.
+    Rerunning a date replaces that date's scores. Exit 75 when another run holds the
+    warehouse.
+
+    Example:
+
+    \b
+        trackrecord run
+        trackrecord run --as-of 2025-06-01
+    """
+    from jobs import nightly
+    from jobs.progress import step_reporter
+
+    day = parse_day(as_of, "--as-of") or today_utc()
+    with step_reporter(ctx.find_root().obj["log_format"]) as progress:
+        result = nightly.run(settings_of(ctx), day, progress)
+    _announce(ctx, result)
+    click.echo(f"published scores as of {day} (run {result.record.run_id})")
+
+
+@cli.command()
+@click.option("--from", "first", required=True, metavar="DATE", help="First as-of day.")
+@click.option("--to", "last", required=True, metavar="DATE", help="Last as-of day (inclusive).")
+@click.pass_context
+def backfill(ctx: click.Context, first: str, last: str) -> None:
+    """Run the nightly job once per day, FROM to TO, oldest first.
+
+    Example:
+
+    \b
+        trackrecord backfill --from 2025-05-01 --to 2025-05-31
+    """
+    from jobs import nightly
+    from jobs.progress import step_reporter
+
+    start, end = parse_day(first, "--from"), parse_day(last, "--to")
+    if end < start:
+        raise BadInput(f"--to {end} is before --from {start}")
+    with step_reporter(ctx.find_root().obj["log_format"]) as progress:
+        day = start
+        while day <= end:
+            result = nightly.run(settings_of(ctx), day, progress)
+            _announce(ctx, result)
+            day = date.fromordinal(day.toordinal() + 1)
+    click.echo(f"published {(end - start).days + 1} runs, {start} to {end}")
+
+
 # ----------------------------------------------------------------------------- aliases
 
 

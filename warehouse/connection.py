@@ -61,6 +61,11 @@ def connect_write(path: Path, *, busy_timeout: float = 10.0) -> duckdb.DuckDBPyC
     return con
 
 
+def open_read_only(path: Path, *, busy_timeout: float = 10.0) -> duckdb.DuckDBPyConnection:
+    """Open an existing warehouse read-only, whatever its schema version."""
+    return _open(path, read_only=True, busy_timeout=busy_timeout)
+
+
 def connect_read(
     path: Path, *, busy_timeout: float = 10.0, sandboxed: bool = False
 ) -> duckdb.DuckDBPyConnection:

@@ -177,7 +177,7 @@ def _file_kind(con: duckdb.DuckDBPyConnection, index: int, path: Path) -> str | 
             """
             with sample as (
                 select raw from staged_rows
-                where file_index = $index and json_valid(raw) and json_type(raw) = 'OBJECT'
+                where file_index = $index and coalesce(case when json_valid(raw) then json_type(raw) = 'OBJECT' end, false)
                 limit 1000
             )
             select distinct unnest(json_keys(raw)) from sample

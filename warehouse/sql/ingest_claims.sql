@@ -3,7 +3,7 @@ create or replace temp table staged_claims as
 with file_rows as (
     select file_index, file, line, raw, pre_reason,
            json_valid(raw) as is_json,
-           json_valid(raw) and json_type(raw) = 'OBJECT' as is_object
+           coalesce(case when json_valid(raw) then json_type(raw) = 'OBJECT' end, false) as is_object
     from staged_rows
     where list_contains($files, file_index)
 ),

@@ -13,7 +13,7 @@ waiting_rows as (
 ),
 all_rows as (
     select *, json_valid(raw) as is_json,
-           json_valid(raw) and json_type(raw) = 'OBJECT' as is_object
+           coalesce(case when json_valid(raw) then json_type(raw) = 'OBJECT' end, false) as is_object
     from (select * from file_rows union all select * from waiting_rows)
 ),
 fields as (

@@ -1,0 +1,191 @@
+"""The nightly run: read what was known at the as-of date, score it, publish atomically.
+
+Steps: take the run lock (a second run exits 75 at once) -> read claims and events on a
+read-only connection -> Polars features -> scikit-learn model -> source and outlet
+reliability -> publish in one short transaction. A run killed at any moment leaves the last
+published scores as they were; rerunning a date replaces that date's scores.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Callable
+
+import polars as pl
+
+from features.build import claim_features
+from jobs.config import Settings
+from jobs.lock import run_lock
+from scoring.aggregate import outlet_reliability, scored_claims, source_reliability
+from scoring.model import score_claims
+from warehouse.connection import connect_read, connect_write, open_read_only, pending_migrations
+from warehouse.scores import RunRecord, load_run_inputs, publish_run, record_failed_run
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class RunResult:
+    """What a run did, for the summary on stderr and for tests."""
+
+    record: RunRecord
+    seconds: float
+    timings: dict = field(default_factory=dict)
+
+    def summary(self) -> str:
+        r = self.record
+        m = r.metrics or {}
+        if m.get("auc") is not None:
+            model = (f"model {m.get('model')}: validation AUC {m['auc']:.3f}, Brier "
+                     f"{m.get('brier', float('nan')):.3f}, calibration error "
+                     f"{m.get('ece', float('nan')):.3f} on {m.get('rows_valid')} claims "
+                     f"(trained on {m.get('rows_train')})")
+        else:
+            model = "no model fitted"
+        note = f" {r.note}." if r.note else ""
+        return (
+            f"run {r.run_id} as of {r.as_of}: {r.claims} claims, {r.sources} sources scored; "
+            f"{model};{note} published in {self.seconds:.1f}s."
+        )
+
+
+def _ensure_warehouse(settings: Settings) -> None:
+    """Create or migrate the warehouse when needed (a brief write)."""
+    if settings.db.exists():
+        probe = open_read_only(settings.db, busy_timeout=settings.busy_timeout)
+        pending = pending_migrations(probe)
+        probe.close()
+        if not pending:
+            return
+    connect_write(settings.db, busy_timeout=settings.busy_timeout).close()
+
+
+def run(settings: Settings, as_of: date, progress: Progress | None = None) -> RunResult:
+    """Score every claim and source as of `as_of` and publish; see the module docstring."""
+    note = progress or (lambda message: None)
+    started = time.monotonic()
+    started_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    run_id = f"{as_of.isoformat()}-{started_at.strftime('%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    timings: dict[str, float] = {}
+
+    def timed(step: str, function, *args, **kwargs):
+        note(step)
+        t = time.monotonic()
+        value = function(*args, **kwargs)
+        timings[step] = round(time.monotonic() - t, 3)
+        return value
+
+    with run_lock(settings.db):
+        _ensure_warehouse(settings)
+        try:
+            inputs = timed("read", _read_inputs, settings, as_of)
+            record, sources, claims, outlets = timed(
+                "score", _score, settings, as_of, inputs, run_id, started_at, timings
+            )
+        except Exception as error:
+            _record_failure(settings, run_id, as_of, started_at, timings, error)
+            raise
+        record.timings = timings
+        con = timed("open for publishing", connect_write, settings.db,
+                    busy_timeout=settings.busy_timeout)
+        try:
+            record.finished_at = datetime.now(timezone.utc).replace(tzinfo=None)
+            timed("publish", publish_run, con, record, sources, claims, outlets,
+                  keep_dates=int(settings.section("warehouse")["claim_history_dates"]))
+        finally:
+            con.close()
+    return RunResult(record=record, seconds=time.monotonic() - started, timings=timings)
+
+
+def _read_inputs(settings: Settings, as_of: date):
+    con = connect_read(settings.db, busy_timeout=settings.busy_timeout)
+    try:
+        return load_run_inputs(con, as_of, settings.section("verdicts"))
+    finally:
+        con.close()
+
+
+def _score(settings: Settings, as_of: date, inputs, run_id: str, started_at: datetime, timings: dict):
+    model_settings = settings.section("model")
+    reliability = settings.section("reliability")
+    priors = {k: float(v) for k, v in settings.section("priors").items()}
+
+    t = time.monotonic()
+    features = claim_features(inputs.claims.lazy(), inputs.outcomes.lazy(), as_of).collect()
+    timings["features"] = round(time.monotonic() - t, 3)
+
+    t = time.monotonic()
+    scores = score_claims(
+        features,
+        validation_fraction=float(model_settings["validation_fraction"]),
+        min_training_rows=int(model_settings["min_training_rows"]),
+        max_training_rows=int(model_settings["max_training_rows"]),
+        random_state=int(model_settings["random_state"]),
+        priors=priors,
+    )
+    timings["model"] = round(time.monotonic() - t, 3)
+
+    t = time.monotonic()
+    scored = scored_claims(features, scores.frame)
+    options = dict(
+        prior_strength=float(reliability["prior_strength"]),
+        unsettled_weight=float(reliability["unsettled_weight"]),
+        interval=float(reliability["interval"]),
+        priors=priors,
+        fitted=scores.fitted,
+    )
+    sources = source_reliability(scored, **options)
+    outlets = outlet_reliability(scored, **options)
+    timings["aggregate"] = round(time.monotonic() - t, 3)
+
+    names = inputs.sources.select("source_id", "source")
+    sources = sources.join(names, on="source_id", how="left").with_columns(
+        pl.col("source").fill_null(pl.col("source_id"))
+    )
+    claim_rows = scores.frame.select("claim_id", "source_id", "p_true", "p_model", "label")
+    record = RunRecord(
+        run_id=run_id,
+        as_of=as_of,
+        started_at=started_at,
+        finished_at=None,
+        status="success",
+        claims=features.height,
+        sources=sources.height,
+        metrics=scores.metrics,
+        timings=timings,
+        fingerprint=scores.fingerprint,
+        note=scores.note or None,
+    )
+    return record, sources, claim_rows, outlets
+
+
+def _record_failure(settings, run_id, as_of, started_at, timings, error) -> None:
+    """Best effort: leave a 'failed' row in `runs` saying why."""
+    try:
+        con = connect_write(settings.db, busy_timeout=2)
+    except Exception:
+        return
+    try:
+        record_failed_run(con, RunRecord(
+            run_id=run_id, as_of=as_of, started_at=started_at,
+            finished_at=datetime.now(timezone.utc).replace(tzinfo=None), status="failed",
+            claims=None, sources=None, metrics={}, timings=timings, fingerprint=None,
+            note=f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"[:500],
+        ))
+    except Exception:
+        pass
+    finally:
+        con.close()
+
+
+def backfill(settings: Settings, first: date, last: date, progress: Progress | None = None) -> list[RunResult]:
+    """One run per day from `first` to `last`, in order."""
+    results = []
+    day = first
+    while day <= last:
+        results.append(run(settings, day, progress))
+        day += timedelta(days=1)
+    return results

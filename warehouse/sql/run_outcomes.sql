@@ -1,0 +1,40 @@
+-- The events a run for $as_of sees: on or before that day, on claims it sees, each settling
+-- event with its label (1 holds up, 0 does not) under the configured verdict mapping.
+with outlet_alias as (
+    select alias_key, target_key from main.source_aliases where kind = 'outlet'
+),
+source_alias as (
+    select alias_key, target_key from main.source_aliases where kind = 'source'
+),
+visible as (
+    select o.*
+    from main.outcomes as o
+    join main.claims as c using (claim_id)
+    where o."at"::date <= $as_of and c.published_at::date <= $as_of
+),
+labelled as (
+    select *,
+           case event
+               when 'confirmed' then 1
+               when 'retracted' then 0
+               when 'rated' then case
+                   when list_contains($holds_up, verdict) then 1
+                   when list_contains($fails, verdict) then 0
+                   when try_cast(verdict as double) is not null
+                       then (try_cast(verdict as double) >= $threshold)::int
+               end
+           end::tinyint as label
+    from visible
+),
+final as (
+    select l.claim_id,
+           l.event,
+           l."at"::date as "at",
+           case when l.event = 'corroborated' then coalesce(oa.target_key, l.by_key)
+                else coalesce(sa.target_key, l.by_key) end as by_key,
+           l.label
+    from labelled as l
+    left join outlet_alias as oa on l.event = 'corroborated' and oa.alias_key = l.by_key
+    left join source_alias as sa on l.event <> 'corroborated' and sa.alias_key = l.by_key
+)
+select * from final
