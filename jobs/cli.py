@@ -311,6 +311,172 @@ def backfill(ctx: click.Context, first: str, last: str) -> None:
     click.echo(f"published {(end - start).days + 1} runs, {start} to {end}")
 
 
+# ----------------------------------------------------------------------------- reading
+
+
+def terminal_width() -> int:
+    import shutil
+
+    return max(80, shutil.get_terminal_size((100, 24)).columns)
+
+
+@cli.command()
+@click.option("--top", type=click.IntRange(min=1), help="How many sources (default: config [report] top).")
+@click.option("--kind", type=click.Choice(["named", "anonymous"]), help="Only this kind of source.")
+@click.option("--outlet", help="Only sources whose outlet contains this text.")
+@click.option("--affiliation", help="Only sources whose affiliation contains this text.")
+@click.option("--min-claims", type=click.IntRange(min=0), default=0, help="Only sources with at least K claims.")
+@click.option("--as-of", "as_of", metavar="DATE", help="The run of this date (default: the latest).")
+@output_option
+@click.pass_context
+def report(ctx, top, kind, outlet, affiliation, min_claims, as_of, fmt) -> None:
+    """The ranked source report from the latest run: reliability with its 90% interval, the
+    record behind it, and the change since the previous run.
+
+    Example:
+
+    \b
+        trackrecord report --top 20
+        trackrecord report --kind anonymous --min-claims 20 --format csv
+    """
+    from jobs.reader import report_frame
+    from warehouse.connection import connect_read
+    from warehouse.reader import report_rows
+
+    settings = settings_of(ctx)
+    con = connect_read(settings.db, busy_timeout=settings.busy_timeout)
+    try:
+        rows = report_rows(
+            con, top=top or int(settings.section("report")["top"]), kind=kind, outlet=outlet,
+            affiliation=affiliation, min_claims=min_claims, as_of=parse_day(as_of, "--as-of"),
+        )
+    finally:
+        con.close()
+    if rows.is_empty() and fmt == "table":
+        click.echo("no source matches these filters")
+        return
+    from jobs.formatting import render
+
+    frame = report_frame(rows, fmt)
+    title = None
+    if fmt == "table":
+        title = f"Sources by reliability, as of {rows['as_of'][0]} (run {rows['run_id'][0]})"
+    text = render(frame, fmt, title=title, width=terminal_width(),
+                  keep_whole=("reliability [90%]", "t/f", "Δ%"))
+    click.echo(text, nl=not text.endswith("\n"))
+
+
+@cli.command()
+@click.argument("source")
+@click.pass_context
+def explain(ctx: click.Context, source: str) -> None:
+    """The claims and events behind one source's score. SOURCE is a source_id, a name or part
+    of one; when several sources match, they are listed.
+
+    Example:
+
+    \b
+        trackrecord explain "Palestinian official"
+        trackrecord explain src-4a42ac01d9fb
+    """
+    from jobs.reader import explain_text
+    from warehouse.connection import connect_read
+    from warehouse.reader import claim_events, find_sources, source_claims
+
+    settings = settings_of(ctx)
+    con = connect_read(settings.db, busy_timeout=settings.busy_timeout)
+    try:
+        matches = find_sources(con, source)
+        if matches.is_empty():
+            raise BadInput(f"no source matches '{source}' in the latest run")
+        if matches.height > 1:
+            click.echo(f"{matches.height} sources match '{source}'; name one by its source_id:")
+            for row in matches.head(30).iter_rows(named=True):
+                click.echo(f"  {row['source_id']}  {row['source']}  ({row['kind']}, {row['claims']} claims)")
+            ctx.exit(2)
+        chosen = matches.row(0, named=True)
+        claims = source_claims(con, chosen["source_id"], chosen["run_id"], chosen["as_of"])
+        events = claim_events(con, chosen["source_id"], chosen["as_of"])
+    finally:
+        con.close()
+    click.echo(explain_text(chosen, claims, events, width=terminal_width()))
+
+
+@cli.command()
+@click.option("--cutoff", metavar="DATE", help="Train as of this day (default: when 3/4 of the settled claims had settled).")
+@click.option("--plot", type=click.Path(dir_okay=False, writable=True), metavar="FILE.png",
+              help="Write the calibration curve and the score distribution to this PNG.")
+@click.pass_context
+def evaluate(ctx: click.Context, cutoff: str | None, plot: str | None) -> None:
+    """Backtest: train as of the cutoff, score the claims open then that settled later, and
+    compare AUC, Brier score, log loss and calibration error with two baselines (the overall
+    rate, the naive track record). Results are kept in the `evaluations` table.
+
+    Example:
+
+    \b
+        trackrecord evaluate --cutoff 2025-03-01 --plot calibration.png
+    """
+    from jobs import evaluate as backtests
+
+    settings = settings_of(ctx)
+    result = backtests.backtest(settings, parse_day(cutoff, "--cutoff"))
+    click.echo(result.text())
+    backtests.save(settings, result)
+    if plot:
+        backtests.plot(result, Path(plot))
+        click.echo(f"plot written to {plot}", err=True)
+
+
+@cli.command()
+@click.option("--cron", "style", flag_value="cron", default=True, help="A crontab line (default).")
+@click.option("--systemd", "style", flag_value="systemd", help="A systemd service and timer.")
+@click.option("--at", "at", default="02:30", show_default=True, metavar="HH:MM", help="Time of day to run.")
+@click.pass_context
+def schedule(ctx: click.Context, style: str, at: str) -> None:
+    """Print a crontab line, or systemd service and timer units, that run the nightly job with
+    this installation's absolute paths, config and warehouse.
+
+    Example:
+
+    \b
+        trackrecord schedule --cron >> mycrontab
+        trackrecord schedule --systemd --at 03:15
+    """
+    from jobs import schedule as schedules
+
+    settings = settings_of(ctx)
+    executable = Path(sys.argv[0]).absolute() if Path(sys.argv[0]).name == "trackrecord" else Path(sys.executable).with_name("trackrecord")
+    config = settings.config_file or (Path.cwd() / "config.toml")
+    try:
+        schedules.parse_at(at)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--at")
+    if style == "systemd":
+        click.echo(schedules.systemd_units(executable, config, settings.db, at), nl=False)
+    else:
+        click.echo(schedules.crontab_line(executable, config, settings.db, at), nl=False)
+
+
+@cli.command()
+@click.option("--claims", "n_claims", type=click.IntRange(min=1), required=True, help="How many claims.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True, help="Folder to write.")
+@click.option("--seed", type=int, default=0, show_default=True, help="The same seed gives the same world.")
+def generate(n_claims: int, out_dir: str, seed: int) -> None:
+    """Write a synthetic world: claims.jsonl and outcomes.jsonl in the input format, and the
+    hidden truth under DIR/truth/ (each identity's true reliability, each claim's truth).
+
+    Example:
+
+    \b
+        trackrecord generate --claims 20000 --out world --seed 7
+    """
+    from jobs.generate import write_world
+
+    counts = write_world(n_claims, Path(out_dir), seed)
+    click.echo(", ".join(f"{k} {v}" for k, v in counts.items()) + f" -> {out_dir}", err=True)
+
+
 # ----------------------------------------------------------------------------- aliases
 
 

@@ -41,6 +41,7 @@ def render(
     title: str | None = None,
     width: int = 100,
     max_rows: int | None = None,
+    keep_whole: tuple[str, ...] = (),
 ) -> str:
     """Return `frame` as text in format `fmt` (table, csv, json or markdown).
 
@@ -55,7 +56,7 @@ def render(
     if fmt == "markdown":
         return _render_markdown(frame, title)
     if fmt == "table":
-        return _render_table(frame, title, width, max_rows)
+        return _render_table(frame, title, width, max_rows, keep_whole)
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 
@@ -247,7 +248,8 @@ def _column_widths(natural: dict[str, int], shrinkable: set[str], room: int) -> 
 
 
 def _render_table(
-    frame: pl.DataFrame, title: str | None, width: int, max_rows: int | None
+    frame: pl.DataFrame, title: str | None, width: int, max_rows: int | None,
+    keep_whole: tuple[str, ...] = (),
 ) -> str:
     """A plain-text table for a terminal `width` columns wide; long text ends in an ellipsis."""
     if frame.height == 0:
@@ -260,7 +262,7 @@ def _render_table(
         name: max([cell_len(name), *(cell_len(cell) for cell in cells[name].to_list())])
         for name in cells.columns
     }
-    shrinkable = {name for name, dtype in frame.schema.items() if _is_shrinkable(dtype)}
+    shrinkable = {name for name, dtype in frame.schema.items() if _is_shrinkable(dtype)} - set(keep_whole)
     # Between two columns go a padding space, the box's blank divider and another padding space.
     widths = _column_widths(natural, shrinkable, room=width - 3 * (frame.width - 1))
 

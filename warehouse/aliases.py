@@ -36,7 +36,7 @@ def add_alias(con: duckdb.DuckDBPyConnection, alias: str, name: str, *, outlet: 
     cycle = con.execute(
         "select count(*) from source_aliases where kind = $kind and alias_key = $target",
         {"kind": kind, "target": target_key},
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if cycle:
         raise BadInput(f"'{name}' is itself an alias; point '{alias}' at what '{name}' means")
     con.execute("begin")
@@ -69,7 +69,7 @@ def remove_alias(con: duckdb.DuckDBPyConnection, alias: str, *, outlet: bool = F
     found = con.execute(
         "select count(*) from source_aliases where kind = $kind and alias_key = $key",
         {"kind": kind, "key": alias_key},
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if not found:
         raise BadInput(f"no {kind} alias '{alias}' (see `trackrecord alias list`)")
     con.execute("begin")

@@ -97,7 +97,7 @@ def pending_migrations(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
     exists = con.execute(
         "select count(*) from information_schema.tables where table_name = $name",
         {"name": MIGRATIONS_TABLE},
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     applied: set[int] = set()
     if exists:
         applied = {row[0] for row in con.execute(f"select version from {MIGRATIONS_TABLE}").fetchall()}

@@ -188,7 +188,7 @@ def _file_kind(con: duckdb.DuckDBPyConnection, index: int, path: Path) -> str | 
     if not keys:
         rows = con.execute(
             "select count(*) from staged_rows where file_index = $index", {"index": index}
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if rows == 0:
             return None
     if {"event", "at"} & keys and "claim_id" in keys:

@@ -1,0 +1,82 @@
+"""Queries behind the reader's commands: the ranked report and the story of one source."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from warehouse.connection import fetch_frame, sql_text
+from warehouse.errors import BadInput, TrackrecordError
+
+
+def has_runs(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> bool:
+    return con.execute(
+        "select count(*) from runs where status = 'success' and ($as_of::date is null or as_of = $as_of::date)",
+        {"as_of": as_of},
+    ).fetchall()[0][0] > 0
+
+
+def report_rows(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    top: int,
+    kind: str | None = None,
+    outlet: str | None = None,
+    affiliation: str | None = None,
+    min_claims: int = 0,
+    as_of: date | None = None,
+) -> pl.DataFrame:
+    """The ranked sources of the latest run (or the run of `as_of`), filtered."""
+    if not has_runs(con, as_of):
+        if as_of is not None and has_runs(con):
+            raise TrackrecordError(f"no successful run as of {as_of}; see `trackrecord sql \"select as_of from runs\"`")
+        raise TrackrecordError("no scores yet: run `trackrecord run` first")
+    return fetch_frame(con, sql_text("report.sql"), {
+        "as_of": as_of, "kind": kind, "outlet": outlet, "affiliation": affiliation,
+        "min_claims": min_claims, "top": top,
+    })
+
+
+def find_sources(con: duckdb.DuckDBPyConnection, text: str) -> pl.DataFrame:
+    """Sources of the latest run matching an id, a name, or part of a name (case and accents
+    ignored). An exact id or name wins over partial matches."""
+    if not has_runs(con):
+        raise TrackrecordError("no scores yet: run `trackrecord run` first")
+    candidates = fetch_frame(con, """
+        with scores as (select * from source_scores),
+        matched as (
+            select *,
+                   source_id = $text or lower(strip_accents(source)) = lower(strip_accents($text)) as exact
+            from scores
+            where source_id = $text
+               or contains(lower(strip_accents(source)), lower(strip_accents($text)))
+        )
+        select * from matched order by exact desc, rank
+    """, {"text": text})
+    exact = candidates.filter(pl.col("exact"))
+    return (exact if exact.height == 1 else candidates).drop("exact")
+
+
+def source_claims(con: duckdb.DuckDBPyConnection, source_id: str, run_id: str, as_of: date) -> pl.DataFrame:
+    """The source's claims visible at `as_of`, with the run's p_true, p_model and label."""
+    return fetch_frame(con, """
+        select c.claim_id, c.published_at::date as published, c.outlet, c.text, c.subject,
+               s.p_true, s.p_model, s.label
+        from main.claims as c
+        left join main.claim_score_rows as s on s.claim_id = c.claim_id and s.run_id = $run_id
+        where c.source_id = $source_id and c.published_at::date <= $as_of
+        order by c.published_at, c.claim_id
+    """, {"source_id": source_id, "run_id": run_id, "as_of": as_of})
+
+
+def claim_events(con: duckdb.DuckDBPyConnection, source_id: str, as_of: date) -> pl.DataFrame:
+    """The events on the source's claims on or before `as_of`: what, who, when."""
+    return fetch_frame(con, """
+        select o.claim_id, o.event, o."by", o."at"::date as "at", o.verdict, o.note
+        from main.outcomes as o
+        join main.claims as c using (claim_id)
+        where c.source_id = $source_id and o."at"::date <= $as_of
+        order by o.claim_id, o."at", o.event
+    """, {"source_id": source_id, "as_of": as_of})
