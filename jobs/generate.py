@@ -121,7 +121,9 @@ ROLES = [
     ("diplomat", "diplomats", 0.12), ("aide", "aides", 0.08),
     ("insider", "insiders", 0.05), ("officer", "officers", 0.05),
 ]
-PERSON_WEIGHT = 0.6  # of the descriptor "person" ("people familiar with the talks"), vs ~1 per role
+# weight of the descriptor "person" ("people familiar with the talks"); the affiliation x role
+# descriptors weigh 0.9 together
+PERSON_WEIGHT = 0.03
 
 TITLES = [
     ("special envoy", 0.08), ("minister", 0.2), ("foreign minister", 0.12),
@@ -142,7 +144,8 @@ Wit Zar Hal Mor Sh Kh Bor Dov Fen Gor Jab Kal Lun Mas Nor Qas Rub Sab Tov Yar"""
 SURNAME_MIDS = ["", "a", "e", "i", "o", "u", "ak", "el", "im", "or", "an", "ad"]
 SURNAME_TAILS = """koff man stein ri di lan son vic ov ani awi oud berg ton ley ez ins ash
 aoui ski nik ero ham tin ford ard ian ulu avi""".split()
-ARABIC_FIRST = "محمد أحمد خليل عمر حسن علي سامي يوسف إبراهيم محمود ليلى فاطمة نور رانيا مصطفى كريم".split()
+ARABIC_FIRST = """محمد أحمد خليل عمر حسن علي سامي يوسف إبراهيم محمود ليلى فاطمة نور رانيا
+مصطفى كريم""".split()
 ARABIC_LAST = """الحسيني المصري النجار الخطيب حداد الشريف القاسم البرغوثي العمري الزعبي حمدان
 منصور سلامة عيسى يونس درويش الأحمد الطويل خوري العلي""".split()
 ARABIC_SHARE = 0.03  # of named people, capped by the number of distinct Arabic names
@@ -158,16 +161,26 @@ BODIES = [
 
 # (story topic, what claims about it are about)
 TOPICS = [
-    ("gaza-ceasefire", ["the ceasefire proposal", "amendments to the ceasefire plan", "a temporary truce"]),
-    ("hostage-deal", ["a hostage release agreement", "the list of hostages to be freed", "a prisoner exchange"]),
-    ("rafah-crossing", ["reopening the Rafah crossing", "a new border monitoring mission", "the crossing schedule"]),
-    ("aid-deliveries", ["new aid corridors", "a maritime aid route", "the aid distribution plan"]),
-    ("lebanon-border", ["a withdrawal from border positions", "the border monitoring plan", "a truce in the north"]),
-    ("iran-talks", ["a new round of nuclear talks", "sanctions relief", "an inspection regime"]),
-    ("west-bank", ["new settlement permits", "a security coordination plan", "the tax revenue transfer"]),
-    ("us-mediation", ["a visit to the region", "a framework for a permanent ceasefire", "the mediators' draft"]),
-    ("red-sea-shipping", ["a naval escort mission", "strikes on launch sites", "a shipping insurance scheme"]),
-    ("gaza-reconstruction", ["a reconstruction fund", "the day-after governance plan", "a donor conference"]),
+    ("gaza-ceasefire",
+     ["the ceasefire proposal", "amendments to the ceasefire plan", "a temporary truce"]),
+    ("hostage-deal",
+     ["a hostage release agreement", "the list of hostages to be freed", "a prisoner exchange"]),
+    ("rafah-crossing",
+     ["reopening the Rafah crossing", "a new border monitoring mission", "the crossing schedule"]),
+    ("aid-deliveries",
+     ["new aid corridors", "a maritime aid route", "the aid distribution plan"]),
+    ("lebanon-border",
+     ["a withdrawal from border positions", "the border monitoring plan", "a truce in the north"]),
+    ("iran-talks",
+     ["a new round of nuclear talks", "sanctions relief", "an inspection regime"]),
+    ("west-bank",
+     ["new settlement permits", "a security coordination plan", "the tax revenue transfer"]),
+    ("us-mediation",
+     ["a visit to the region", "a framework for a permanent ceasefire", "the mediators' draft"]),
+    ("red-sea-shipping",
+     ["a naval escort mission", "strikes on launch sites", "a shipping insurance scheme"]),
+    ("gaza-reconstruction",
+     ["a reconstruction fund", "the day-after governance plan", "a donor conference"]),
 ]
 VERBS = ["accepted", "rejected", "backed", "blocked", "proposed", "signed off on",
          "privately opposed", "walked back support for", "agreed to", "demanded changes to"]
@@ -231,7 +244,8 @@ def _role_variants(adj: str, single: str, plural: str) -> list[tuple[str, float]
     return forms
 
 
-PERSON_VARIANTS = [("a person familiar with the talks", 3.0), ("people familiar with the talks", 2.0),
+PERSON_VARIANTS = [("a person familiar with the talks", 3.0),
+                   ("people familiar with the talks", 2.0),
                    ("two people familiar with the negotiations", 1.0),
                    ("a person familiar with the matter", 1.0),
                    ("several people familiar with the matter", 1.0)]
@@ -247,7 +261,7 @@ def _descriptors() -> Descriptors:
             forms.append(_role_variants(adj, single, plural))
     names.append("person")
     affil.append(-1)
-    weight.append(PERSON_WEIGHT * min(w for _, _, w in ROLES) * max(w for _, w in AFFILIATIONS))
+    weight.append(PERSON_WEIGHT)
     forms.append(PERSON_VARIANTS)
 
     width = max(len(f) for f in forms)
@@ -263,96 +277,65 @@ def _descriptors() -> Descriptors:
 
 
 # ---------------------------------------------------------------------------------------------
-# The plan: outlets, identities, people, and which person said each claim where and when
+# The plan: outlets, identities, the people behind them, and who said each claim where and when
 # ---------------------------------------------------------------------------------------------
 
 NAMED, BODY, ANONYMOUS = 0, 1, 2
 
 
 @dataclass
+class Outlets:
+    names: list[str]  # canonical, without a leading "The"
+    takes_the: np.ndarray  # also written "The <name>"
+    volume: np.ndarray  # share of claims
+    effect: np.ndarray  # how carefully the outlet vets, on the logit scale
+
+
+@dataclass
+class Identities:
+    """True identities, one row each; people (named) have first/surname/title, else 0."""
+
+    kind: np.ndarray  # NAMED, BODY or ANONYMOUS
+    name: pl.Series  # canonical name, or descriptor for anonymous identities
+    affiliation: np.ndarray  # index into AFFILIATIONS, -1 for none
+    outlet: np.ndarray  # anonymous: its own outlet; named: -1
+    home: np.ndarray  # named: the outlet that carries half its claims; anonymous: -1
+    descriptor: np.ndarray  # anonymous: index into descriptors; else -1
+    first: np.ndarray
+    surname: np.ndarray
+    title: np.ndarray
+    people: np.ndarray  # how many unseen people the identity pools (1 for named)
+    person_reliability: np.ndarray  # one per person, identity after identity
+    claims: np.ndarray
+
+    @staticmethod
+    def stack(parts: list[Identities]) -> Identities:
+        return Identities(**{
+            f: pl.concat([getattr(p, f) for p in parts]) if f == "name"
+            else np.concatenate([getattr(p, f) for p in parts])
+            for f in Identities.__dataclass_fields__
+        })
+
+
+@dataclass
 class World:
-    """Everything drawn before the claims are written out. Arrays are indexed as named."""
+    """Everything drawn before the claims are written out; claims are in publication order."""
 
     n_claims: int
-    # outlets
-    outlet_names: list[str]
-    outlet_takes_the: np.ndarray
-    outlet_volume: np.ndarray
-    outlet_effect: np.ndarray
-    # names
+    outlets: Outlets
     first_names: pl.Series  # with diacritics where they have them
     first_ascii: pl.Series  # the same names, diacritics dropped
     surnames: pl.Series
     descriptors: Descriptors
-    # identities: named people, then bodies, then anonymous (descriptor @ outlet)
-    ident_kind: np.ndarray
-    ident_name: pl.Series  # canonical name or descriptor
-    ident_affiliation: np.ndarray  # index into AFFILIATIONS, -1 for none
-    ident_outlet: np.ndarray  # anonymous: own outlet; named: -1
-    ident_home_outlet: np.ndarray  # named: the outlet carrying half its claims
-    ident_descriptor: np.ndarray  # anonymous: index into descriptors; else -1
-    ident_first: np.ndarray  # people: index into first names; else 0
-    ident_surname: np.ndarray
-    ident_title: np.ndarray
-    person_offset: np.ndarray  # first unseen person of the identity
-    person_count: np.ndarray
-    person_reliability: np.ndarray
-    # claims, in publication order
-    claim_day: np.ndarray
+    idents: Identities
+    named_ids: np.ndarray  # identities that can deny or contradict by name
+    named_loudness: np.ndarray  # their share of named claims: the loud ones speak up more
+    claim_day: np.ndarray  # UTC day since START
     claim_identity: np.ndarray
     claim_outlet: np.ndarray
-    claim_subject: np.ndarray  # index of a named person, -1 for none
+    claim_subject: np.ndarray  # a named person (identity index), -1 for none
     claim_p_true: np.ndarray
     claim_true: np.ndarray
-
-
-def _outlets(n_claims: int, rng: np.random.Generator):
-    # ~30 outlets for big worlds, a few for tiny ones
-    n = int(np.clip(round(np.sqrt(n_claims) / 4), 3, len(OUTLETS)))
-    names = [name for name, _ in OUTLETS[:n]]
-    takes_the = np.array([the for _, the in OUTLETS[:n]])
-    volume = _weights(rng.lognormal(0.0, 0.8, n) / np.arange(1, n + 1) ** 0.5)
-    effect = rng.normal(0.0, OUTLET_SD, n)  # how carefully the outlet vets, on the logit scale
-    return names, takes_the, volume, effect
-
-
-def _name_tables():
-    ascii_first = [
-        "".join(c for c in unicodedata.normalize("NFKD", n) if not unicodedata.combining(c))
-        for n in FIRST_NAMES
-    ]
-    surnames = sorted({h + m + t for h in SURNAME_HEADS for m in SURNAME_MIDS for t in SURNAME_TAILS})
-    first = pl.Series(FIRST_NAMES + ARABIC_FIRST)
-    first_ascii = pl.Series(ascii_first + ARABIC_FIRST)
-    return first, first_ascii, pl.Series(surnames + ARABIC_LAST)
-
-
-def _named_claim_counts(total: int, rng: np.random.Generator) -> np.ndarray:
-    """Heavy-tailed claim counts (Zipf) that add up to total."""
-    counts = np.zeros(0, dtype=np.int64)
-    while counts.sum() < total:
-        draw = rng.zipf(ZIPF_A, int(total / 8) + 16)
-        # the extreme tail goes back into the hundreds, so no one source swamps a world
-        draw = np.where(draw > MAX_NAMED_CLAIMS, rng.integers(100, MAX_NAMED_CLAIMS + 1, draw.size), draw)
-        counts = np.concatenate([counts, draw])
-    cut = int(np.searchsorted(np.cumsum(counts), total))
-    counts = counts[: cut + 1]
-    counts[-1] -= counts.sum() - total
-    return counts[counts > 0]
-
-
-def _unique_name_codes(n_people: int, first_latin: int, first_all: int, n_latin_surnames: int,
-                       n_surnames: int, rng: np.random.Generator):
-    """Distinct (first, surname) pairs: mostly Latin script, a few Arabic."""
-    n_ar_first, n_ar_last = first_all - first_latin, n_surnames - n_latin_surnames
-    n_arabic = min(int(round(ARABIC_SHARE * n_people)), n_ar_first * n_ar_last // 2)
-    n_latin = n_people - n_arabic
-    latin = rng.choice(first_latin * n_latin_surnames, n_latin, replace=False)
-    arabic = rng.choice(n_ar_first * n_ar_last, n_arabic, replace=False)
-    first = np.concatenate([latin // n_latin_surnames, first_latin + arabic // n_ar_last])
-    surname = np.concatenate([latin % n_latin_surnames, n_latin_surnames + arabic % n_ar_last])
-    order = rng.permutation(n_people)  # Arabic names anywhere in the tail, not just at the end
-    return first[order], surname[order]
 
 
 def _logit(p):
@@ -363,99 +346,169 @@ def _sigmoid(x):
     return 1.0 / (1.0 + np.exp(-x))
 
 
+def _outlets(n_claims: int, rng: np.random.Generator) -> Outlets:
+    # ~30 outlets for big worlds, a few for tiny ones
+    n = int(np.clip(round(np.sqrt(n_claims) / 4), 3, len(OUTLETS)))
+    return Outlets(
+        names=[name for name, _ in OUTLETS[:n]],
+        takes_the=np.array([the for _, the in OUTLETS[:n]]),
+        volume=_weights(rng.lognormal(0.0, 0.8, n) / np.arange(1, n + 1) ** 0.5),
+        effect=rng.normal(0.0, OUTLET_SD, n),
+    )
+
+
+def _name_tables() -> tuple[pl.Series, pl.Series, pl.Series]:
+    """First names as written, the same without diacritics, and surnames; Latin, then Arabic."""
+    ascii_first = [
+        "".join(c for c in unicodedata.normalize("NFKD", n) if not unicodedata.combining(c))
+        for n in FIRST_NAMES
+    ]
+    latin = sorted({h + m + t for h in SURNAME_HEADS for m in SURNAME_MIDS for t in SURNAME_TAILS})
+    return (pl.Series(FIRST_NAMES + ARABIC_FIRST), pl.Series(ascii_first + ARABIC_FIRST),
+            pl.Series(latin + ARABIC_LAST))
+
+
+def _named_claim_counts(total: int, rng: np.random.Generator) -> np.ndarray:
+    """Heavy-tailed claim counts (Zipf) that add up to total."""
+    counts = np.zeros(0, dtype=np.int64)
+    while counts.sum() < total:
+        draw = rng.zipf(ZIPF_A, total // 8 + 16)
+        # the extreme tail goes back into the hundreds, so no one source swamps a world
+        tail = rng.integers(MAX_NAMED_CLAIMS // 4, MAX_NAMED_CLAIMS + 1, draw.size)
+        counts = np.concatenate([counts, np.where(draw > MAX_NAMED_CLAIMS, tail, draw)])
+    cut = int(np.searchsorted(np.cumsum(counts), total))
+    counts = counts[: cut + 1]
+    counts[-1] -= counts.sum() - total
+    return counts[counts > 0]
+
+
+def _unique_names(n: int, surnames: pl.Series, rng: np.random.Generator):
+    """n distinct (first, surname) index pairs: mostly Latin script, a few Arabic."""
+    n_first, n_last = len(FIRST_NAMES), surnames.len() - len(ARABIC_LAST)
+    n_ar_first, n_ar_last = len(ARABIC_FIRST), len(ARABIC_LAST)
+    n_arabic = min(int(round(ARABIC_SHARE * n)), n_ar_first * n_ar_last // 2)
+    if n - n_arabic > n_first * n_last:
+        raise ValueError(f"too many named people for the name tables ({n})")
+    latin = rng.choice(n_first * n_last, n - n_arabic, replace=False)
+    arabic = rng.choice(n_ar_first * n_ar_last, n_arabic, replace=False)
+    f = np.concatenate([latin // n_last, n_first + arabic // n_ar_last])
+    s = np.concatenate([latin % n_last, n_last + arabic % n_ar_last])
+    order = rng.permutation(n)  # Arabic names anywhere in the tail, not bunched at the end
+    return f[order], s[order]
+
+
+def _reliability(n: int, aff_shift: np.ndarray, affiliation: np.ndarray, rng) -> np.ndarray:
+    """Named sources: spread over ~0.1-0.95, nudged by the side they speak for."""
+    base = 0.08 + 0.88 * rng.beta(*RELIABILITY_BETA, n)
+    return _sigmoid(_logit(base) + aff_shift[affiliation])
+
+
+def _named_people(total: int, first, surnames, outlets: Outlets, aff_shift, rng) -> Identities:
+    claims = _named_claim_counts(total, rng) if total else np.zeros(0, dtype=np.int64)
+    n = claims.size
+    f, s = _unique_names(n, surnames, rng)
+    aff = rng.choice(len(AFFILIATIONS), n, p=_weights([w for _, w in AFFILIATIONS]))
+    none = np.full(n, -1)
+    return Identities(
+        kind=np.full(n, NAMED), name=first.gather(f) + " " + surnames.gather(s),
+        affiliation=aff, outlet=none, home=rng.choice(len(outlets.names), n, p=outlets.volume),
+        descriptor=none, first=f, surname=s,
+        title=rng.choice(len(TITLES), n, p=_weights([w for _, w in TITLES])),
+        people=np.ones(n, dtype=np.int64), person_reliability=_reliability(n, aff_shift, aff, rng),
+        claims=claims,
+    )
+
+
+def _bodies(total: int, n_claims: int, outlets: Outlets, aff_shift, rng) -> Identities:
+    """A few loud named sources that are bodies, not people ("Hamas", "White House")."""
+    n = min(len(BODIES), max(1, n_claims // 2000)) if total else 0
+    aff = np.array([[a for a, _ in AFFILIATIONS].index(a) for _, a in BODIES[:n]], dtype=np.int64)
+    none, zero = np.full(n, -1), np.zeros(n, dtype=np.int64)
+    return Identities(
+        kind=np.full(n, BODY), name=pl.Series([b for b, _ in BODIES[:n]], dtype=pl.String),
+        affiliation=aff, outlet=none, home=rng.choice(len(outlets.names), n, p=outlets.volume),
+        descriptor=none, first=zero, surname=zero, title=zero, people=np.ones(n, dtype=np.int64),
+        person_reliability=_reliability(n, aff_shift, aff, rng),
+        claims=rng.multinomial(total, _weights(rng.lognormal(0, 0.7, n))) if n else zero,
+    )
+
+
+def _anonymous(total: int, desc: Descriptors, outlets: Outlets, aff_shift, rng) -> Identities:
+    """Descriptor @ outlet identities; every pair may exist, weights decide which do."""
+    n_desc, n_out = len(desc.names), len(outlets.names)
+    d = np.tile(np.arange(n_desc), n_out)
+    o = np.repeat(np.arange(n_out), n_desc)
+    habit = rng.lognormal(0.0, 0.5, n_out)  # how much an outlet relies on anonymous sources
+    w = desc.weight[d] * outlets.volume[o] * habit[o] * rng.lognormal(0.0, 1.0, d.size)
+    claims = rng.multinomial(total, _weights(w))
+    keep = claims > 0
+    d, o, claims = d[keep], o[keep], claims[keep]
+    n = d.size
+
+    aff = desc.affiliation[d]
+    role_shift = rng.normal(0.0, 0.25, n_desc)
+    centre = (rng.normal(ANON_LOGIT_MEAN, ANON_LOGIT_SD, n) + role_shift[d]
+              + np.where(aff >= 0, aff_shift[np.maximum(aff, 0)], 0.0))
+    people = 2 + rng.poisson(2.0, n)  # the unseen people one descriptor pools
+    person_rel = _sigmoid(np.repeat(centre, people) + rng.normal(0.0, ANON_PERSON_SD, people.sum()))
+    none, zero = np.full(n, -1), np.zeros(n, dtype=np.int64)
+    return Identities(
+        kind=np.full(n, ANONYMOUS), name=pl.Series(desc.names, dtype=pl.String).gather(d),
+        affiliation=aff, outlet=o, home=none, descriptor=d, first=zero, surname=zero, title=zero,
+        people=people, person_reliability=person_rel, claims=claims,
+    )
+
+
+def _claims(n_claims: int, idents: Identities, outlets: Outlets, rng):
+    """Who said each claim, where and when, and whether it was true."""
+    day = np.sort(rng.integers(0, N_DAYS, n_claims)).astype(np.int32)
+    ids = np.arange(idents.kind.size, dtype=np.int32)
+    identity = rng.permutation(np.repeat(ids, idents.claims))
+    # a named source speaks through its home outlet half the time, otherwise anywhere
+    roam = rng.choice(len(outlets.names), n_claims, p=outlets.volume)
+    at_home = rng.random(n_claims) < 0.5
+    own = idents.outlet[identity]
+    named_outlet = np.where(at_home, idents.home[identity], roam)
+    outlet = np.where(own >= 0, own, named_outlet).astype(np.int16)
+    first_person = np.concatenate([[0], np.cumsum(idents.people)[:-1]])
+    nth = (rng.random(n_claims) * idents.people[identity]).astype(np.int64)
+    person = first_person[identity] + nth
+    p_true = _sigmoid(_logit(idents.person_reliability[person]) + outlets.effect[outlet])
+    return day, identity, outlet, p_true, rng.random(n_claims) < p_true
+
+
+def _subjects(identity: np.ndarray, people: Identities, rng) -> np.ndarray:
+    """Named people the claims are about: the prominent ones more often, never the source."""
+    n, subject = people.kind.size, np.full(identity.size, -1, dtype=np.int64)
+    if n > 1:
+        has = rng.random(identity.size) < SUBJECT_RATE
+        pick = rng.choice(n, int(has.sum()), p=_weights(people.claims))
+        subject[has] = np.where(pick == identity[has], (pick + 1) % n, pick)
+    return subject
+
+
 def _plan(n_claims: int, rng: np.random.Generator) -> World:
-    outlet_names, takes_the, volume, outlet_effect = _outlets(n_claims, rng)
-    n_out = len(outlet_names)
+    outlets = _outlets(n_claims, rng)
     first, first_ascii, surnames = _name_tables()
     desc = _descriptors()
-    n_aff = len(AFFILIATIONS)
-    aff_w = _weights([w for _, w in AFFILIATIONS])
-    aff_shift = rng.normal(0.0, 0.35, n_aff)  # some sides are more truthful than others
+    aff_shift = rng.normal(0.0, 0.35, len(AFFILIATIONS))  # some sides are more truthful
 
     n_named = int(round(n_claims * NAMED_SHARE))
     n_body_claims = int(round(n_named * BODY_SHARE)) if n_claims >= 50 else 0
-    n_anon = n_claims - n_named
-
-    # named people
-    people_counts = _named_claim_counts(n_named - n_body_claims, rng)
-    n_people = people_counts.size
-    f_idx, s_idx = _unique_name_codes(n_people, len(FIRST_NAMES), len(first), len(surnames) - len(ARABIC_LAST),
-                                      len(surnames), rng)
-    p_aff = rng.choice(n_aff, n_people, p=aff_w)
-    p_title = rng.choice(len(TITLES), n_people, p=_weights([w for _, w in TITLES]))
-    p_rel = _sigmoid(_logit(0.08 + 0.88 * rng.beta(*RELIABILITY_BETA, n_people)) + aff_shift[p_aff])
-
-    # bodies: a few loud named sources
-    n_bodies = min(len(BODIES), max(1, n_claims // 2000)) if n_body_claims else 0
-    body_counts = rng.multinomial(n_body_claims, _weights(rng.lognormal(0, 0.7, n_bodies))) if n_bodies else np.zeros(0, int)
-    b_aff = np.array([[a for a, _ in AFFILIATIONS].index(aff) for _, aff in BODIES[:n_bodies]], dtype=int)
-    b_rel = _sigmoid(_logit(0.08 + 0.88 * rng.beta(*RELIABILITY_BETA, n_bodies)) + aff_shift[b_aff])
-
-    # anonymous identities: every descriptor at every outlet may exist; weights decide
-    n_desc = len(desc.names)
-    anon_desc = np.tile(np.arange(n_desc), n_out)
-    anon_outlet = np.repeat(np.arange(n_out), n_desc)
-    anon_habit = rng.lognormal(0.0, 0.5, n_out)  # how much an outlet relies on anonymous sources
-    w = desc.weight[anon_desc] * volume[anon_outlet] * anon_habit[anon_outlet] * rng.lognormal(0, 1.0, anon_desc.size)
-    anon_counts = rng.multinomial(n_anon, _weights(w))
-    keep = anon_counts > 0
-    anon_desc, anon_outlet, anon_counts = anon_desc[keep], anon_outlet[keep], anon_counts[keep]
-    n_anon_ids = anon_desc.size
-    a_aff = desc.affiliation[anon_desc]
-    role_shift = rng.normal(0.0, 0.25, n_desc)
-    a_base = rng.normal(ANON_LOGIT_MEAN, ANON_LOGIT_SD, n_anon_ids) + np.where(a_aff >= 0, aff_shift[a_aff], 0.0) + role_shift[anon_desc]
-    a_people = 2 + rng.poisson(2.0, n_anon_ids)  # the unseen people one descriptor pools
-    a_person_rel = _sigmoid(np.repeat(a_base, a_people) + rng.normal(0.0, ANON_PERSON_SD, a_people.sum()))
-
-    kind = np.concatenate([np.full(n_people, NAMED), np.full(n_bodies, BODY), np.full(n_anon_ids, ANONYMOUS)])
-    n_ident = kind.size
-    person_count = np.concatenate([np.ones(n_people + n_bodies, dtype=np.int64), a_people])
-    person_offset = np.concatenate([[0], np.cumsum(person_count)[:-1]])
-    person_rel = np.concatenate([p_rel, b_rel, a_person_rel])
-    counts = np.concatenate([people_counts, body_counts, anon_counts])
-
-    people_names = first.gather(f_idx) + " " + surnames.gather(s_idx)
-    ident_name = pl.concat([
-        people_names,
-        pl.Series([b for b, _ in BODIES[:n_bodies]], dtype=pl.String),
-        pl.Series(desc.names, dtype=pl.String).gather(anon_desc),
+    people = _named_people(n_named - n_body_claims, first, surnames, outlets, aff_shift, rng)
+    idents = Identities.stack([
+        people,  # first, so a person's identity index is also its index among people
+        _bodies(n_body_claims, n_claims, outlets, aff_shift, rng),
+        _anonymous(n_claims - n_named, desc, outlets, aff_shift, rng),
     ])
-    pad = np.zeros(n_bodies + n_anon_ids, dtype=np.int64)
-    named = kind != ANONYMOUS
-    home = np.full(n_ident, -1)
-    home[named] = rng.choice(n_out, int(named.sum()), p=volume)
-
-    # claims: publication days sorted, identities shuffled over them
-    day = np.sort(rng.integers(0, N_DAYS, n_claims)).astype(np.int32)
-    identity = rng.permutation(np.repeat(np.arange(n_ident, dtype=np.int32), counts))
-    ident_outlet = np.concatenate([np.full(n_people + n_bodies, -1), anon_outlet])
-    # a named source speaks through its home outlet half the time, otherwise anywhere
-    roam = rng.choice(n_out, n_claims, p=volume)
-    outlet = np.where(ident_outlet[identity] >= 0, ident_outlet[identity],
-                      np.where(rng.random(n_claims) < 0.5, home[identity], roam)).astype(np.int16)
-    person = person_offset[identity] + (rng.random(n_claims) * person_count[identity]).astype(np.int64)
-    p_true = _sigmoid(_logit(person_rel[person]) + outlet_effect[outlet])
-    truth = rng.random(n_claims) < p_true
-
-    # subjects: named people, the prominent ones more often, never the claim's own source
-    subject = np.full(n_claims, -1, dtype=np.int64)
-    if n_people > 1:
-        has = rng.random(n_claims) < SUBJECT_RATE
-        pick = rng.choice(n_people, int(has.sum()), p=_weights(people_counts))
-        subject[has] = np.where(pick == identity[has], (pick + 1) % n_people, pick)
-
+    day, identity, outlet, p_true, truth = _claims(n_claims, idents, outlets, rng)
+    named_ids = np.flatnonzero(idents.kind != ANONYMOUS)
     return World(
-        n_claims=n_claims, outlet_names=outlet_names, outlet_takes_the=takes_the,
-        outlet_volume=volume, outlet_effect=outlet_effect, first_names=first,
-        first_ascii=first_ascii, surnames=surnames, descriptors=desc, ident_kind=kind,
-        ident_name=ident_name, ident_affiliation=np.concatenate([p_aff, b_aff, a_aff]),
-        ident_outlet=ident_outlet, ident_home_outlet=home,
-        ident_descriptor=np.concatenate([np.full(n_people + n_bodies, -1), anon_desc]),
-        ident_first=np.concatenate([f_idx, pad]), ident_surname=np.concatenate([s_idx, pad]),
-        ident_title=np.concatenate([p_title, pad]), person_offset=person_offset,
-        person_count=person_count, person_reliability=person_rel, claim_day=day,
-        claim_identity=identity, claim_outlet=outlet, claim_subject=subject,
-        claim_p_true=p_true, claim_true=truth,
+        n_claims=n_claims, outlets=outlets, first_names=first, first_ascii=first_ascii,
+        surnames=surnames, descriptors=desc, idents=idents, named_ids=named_ids,
+        named_loudness=_weights(idents.claims[named_ids]) if named_ids.size else named_ids,
+        claim_day=day, claim_identity=identity, claim_outlet=outlet,
+        claim_subject=_subjects(identity, people, rng), claim_p_true=p_true, claim_true=truth,
     )
 
 
@@ -479,84 +532,90 @@ def _stamps(day: np.ndarray, rng: np.random.Generator, p_utc: float, p_offset: f
     minute = rng.integers(0, 1440, n)
     off = rng.integers(0, len(UTC_OFFSETS), n)
     local = minute + np.array([m for _, m in UTC_OFFSETS])[off]
-    local_day = day + np.floor_divide(local, 1440)
-    utc = _dates(day) + "T" + CLOCK.gather(minute) + "Z"
-    shifted = (_dates(local_day) + "T" + CLOCK.gather(local % 1440)
+    # the local date can differ from the UTC day; the UTC day is what ingest compares
+    shifted = (_dates(day + np.floor_divide(local, 1440)) + "T" + CLOCK.gather(local % 1440)
                + pl.Series([s for s, _ in UTC_OFFSETS]).gather(off))
-    frame = pl.DataFrame({"form": form, "date": _dates(day), "utc": utc, "shifted": shifted})
-    return frame.select(
-        pl.when(pl.col("form") == 0).then("date").when(pl.col("form") == 1).then("utc")
-        .otherwise("shifted").alias("stamp")
+    utc = _dates(day) + "T" + CLOCK.gather(minute) + "Z"
+    return pl.select(
+        pl.when(pl.Series(form == 0)).then(_dates(day))
+        .when(pl.Series(form == 1)).then(utc).otherwise(shifted)
     ).to_series()
+
+
+def _pick(flags: np.ndarray, yes: pl.Series, no: pl.Series | None = None) -> pl.Series:
+    """yes where flags, else no (or null): a vectorised if/else over aligned series."""
+    expr = pl.when(pl.Series(flags)).then(yes)
+    return pl.select(expr.otherwise(no) if no is not None else expr).to_series()
 
 
 def _outlet_mentions(world: World, outlet: np.ndarray, rng: np.random.Generator) -> pl.Series:
     """Outlet names as reported: some take a leading 'The' some of the time."""
-    names = pl.Series(world.outlet_names)
-    with_the = world.outlet_takes_the[outlet] & (rng.random(outlet.size) < 0.3)
-    return pl.select(pl.when(pl.Series(with_the)).then("The " + names.gather(outlet))
-                     .otherwise(names.gather(outlet))).to_series()
+    names = pl.Series(world.outlets.names).gather(outlet)
+    the = world.outlets.takes_the[outlet] & (rng.random(outlet.size) < 0.3)
+    return _pick(the, "The " + names, names)
 
 
-def _prefixes(world: World, ident: np.ndarray, p_title: float, p_nationality: float,
-              rng: np.random.Generator) -> pl.Series:
-    """'' or 'special envoy ' or 'US special envoy ' before a person's name."""
+def _prefixes(world: World, ident: np.ndarray, p_title: float, rng) -> pl.Series:
+    """'', 'Special Envoy ' or 'US special envoy ' (half the titles each) before a name.
+
+    A title that opens the field is capitalised, as a desk would write it."""
     n_t, n_a = len(TITLES), len(AFFILIATIONS)
-    table = pl.Series([f"{t} " for t, _ in TITLES]
+    table = pl.Series([f"{t.title()} " for t, _ in TITLES]
                       + [f"{a} {t} " for a, _ in AFFILIATIONS for t, _ in TITLES] + [""])
-    title = world.ident_title[ident]
-    aff = np.maximum(world.ident_affiliation[ident], 0)
+    title = world.idents.title[ident]
+    aff = np.maximum(world.idents.affiliation[ident], 0)
     u = rng.random(ident.size)
-    idx = np.where(u < p_title * (1 - p_nationality), title,
+    idx = np.where(u < p_title / 2, title,
                    np.where(u < p_title, n_t + aff * n_t + title, n_t + n_a * n_t))
     return table.gather(idx)
 
 
-def _person_mentions(world: World, ident: np.ndarray, rng: np.random.Generator, *,
-                     titles: float, typos: float) -> pl.Series:
-    """Names of people as reported: titles, diacritics sometimes dropped, rare surname typos."""
+def _person_mentions(world: World, ident: np.ndarray, rng, *, titles: float,
+                     typos: float) -> pl.Series:
+    """People's names as reported: titles, diacritics sometimes dropped, rare surname typos."""
     n = ident.size
-    first_idx = world.ident_first[ident]
-    ascii_first = rng.random(n) < 0.5
-    first = pl.select(pl.when(pl.Series(ascii_first)).then(world.first_ascii.gather(first_idx))
-                      .otherwise(world.first_names.gather(first_idx))).to_series()
-    surname = world.surnames.gather(world.ident_surname[ident])
+    f = world.idents.first[ident]
     frame = pl.DataFrame({
-        "first": first, "surname": surname, "u": rng.random(n), "typo": rng.random(n) < typos,
-        "double": rng.random(n) < 0.5, "prefix": _prefixes(world, ident, titles, 0.5, rng),
+        "first": _pick(rng.random(n) < 0.5, world.first_ascii.gather(f),
+                       world.first_names.gather(f)),
+        "surname": world.surnames.gather(world.idents.surname[ident]),
+        "u": rng.random(n), "typo": rng.random(n) < typos, "double": rng.random(n) < 0.5,
+        "prefix": _prefixes(world, ident, titles, rng),
     })
-    # one letter doubled or dropped, never the first; the warehouse must not merge it by itself
+    # one letter doubled or dropped, never the first: a new spelling that only an alias merges
     pos = (1 + pl.col("u") * (pl.col("surname").str.len_chars() - 1)).floor().cast(pl.Int64)
     head, rest = pl.col("surname").str.slice(0, pos), pl.col("surname").str.slice(pos)
-    misspelt = pl.when(pl.col("double")).then(head + rest.str.slice(0, 1) + rest) \
-        .otherwise(head + rest.str.slice(1))
+    doubled, dropped = head + rest.str.slice(0, 1) + rest, head + rest.str.slice(1)
+    misspelt = pl.when("double").then(doubled).otherwise(dropped)
     frame = frame.with_columns(
         canonical=pl.col("first") + " " + pl.col("surname"),
         misspelt=pl.col("first") + " " + misspelt,
     )
-    # a typo that happens to spell another person's name would be a different person: skip it
-    frame = frame.with_columns(
-        pl.col("typo") & pl.col("surname").str.len_chars().gt(2)
-        & ~pl.col("misspelt").is_in(world.ident_name.implode())
-    )
+    # a typo that happens to spell another person's name would be that person: skip it
+    real_typo = (pl.col("typo") & (pl.col("surname").str.len_chars() > 2)
+                 & ~pl.col("misspelt").is_in(world.idents.name.implode()))
     return frame.select(
-        pl.col("prefix") + pl.when("typo").then("misspelt").otherwise("canonical")
+        pl.col("prefix") + pl.when(real_typo).then("misspelt").otherwise("canonical")
     ).to_series()
 
 
-def _source_mentions(world: World, ident: np.ndarray, rng: np.random.Generator, *,
-                     titles: float, typos: float) -> pl.Series:
-    """Any identity as it would be written in a 'source' or 'by' field."""
-    kind = world.ident_kind[ident]
-    people = _person_mentions(world, ident, rng, titles=titles, typos=typos)
+def _descriptor_mentions(world: World, ident: np.ndarray, rng) -> pl.Series:
+    """One of the descriptor's surface forms per row, by their weights."""
     desc = world.descriptors
-    d = np.maximum(world.ident_descriptor[ident], 0)
+    d = np.maximum(world.idents.descriptor[ident], 0)
     k = (rng.random(ident.size)[:, None] > desc.variant_cum[d]).sum(axis=1)
-    variants = desc.variants.gather(desc.variant_offset[d] + k)
+    return desc.variants.gather(desc.variant_offset[d] + k)
+
+
+def _source_mentions(world: World, ident: np.ndarray, rng, *, titles: float,
+                     typos: float) -> pl.Series:
+    """Any identity as it would be written in a 'source' or 'by' field."""
+    kind = world.idents.kind[ident]
+    people = _person_mentions(world, ident, rng, titles=titles, typos=typos)
     return pl.select(
         pl.when(pl.Series(kind == NAMED)).then(people)
-        .when(pl.Series(kind == BODY)).then(world.ident_name.gather(ident))
-        .otherwise(variants)
+        .when(pl.Series(kind == BODY)).then(world.idents.name.gather(ident))
+        .otherwise(_descriptor_mentions(world, ident, rng))
     ).to_series()
 
 
@@ -564,74 +623,74 @@ def _choose(rng: np.random.Generator, options, probs, n: int) -> pl.Series:
     return pl.Series(options).gather(rng.choice(len(options), n, p=probs))
 
 
+def _with_null(values: list) -> pl.Series:
+    """A lookup table whose last entry is null, for indices that mean 'none'."""
+    return pl.Series(values + [None], dtype=pl.String)
+
+
 # ---------------------------------------------------------------------------------------------
 # Claims
 # ---------------------------------------------------------------------------------------------
 
 
-def _claim_ids(lo: int, hi: int, width: int) -> pl.Series:
-    return ("c" + pl.Series(np.arange(lo + 1, hi + 1)).cast(pl.String).str.zfill(width)).alias("claim_id")
+def _id_width(n_claims: int) -> int:
+    return max(7, len(str(n_claims)))
+
+
+def _claim_ids(rows: pl.Expr | pl.Series, n_claims: int):
+    return "c" + (rows + 1).cast(pl.String).str.zfill(_id_width(n_claims))
 
 
 def _claim_texts(world: World, subject: np.ndarray, truth: np.ndarray, topic: np.ndarray,
                  rng: np.random.Generator) -> pl.Series:
     """Short sentences; hedges and numbers come slightly more often with false claims."""
-    n = subject.size
-    falsity = (~truth).astype(int)
-    hedged = rng.random(n) < np.array(P_HEDGE)[falsity]
-    numbered = rng.random(n) < np.array(P_NUMBER)[falsity]
+    n, falsity = subject.size, (~truth).astype(int)
     n_obj = len(TOPICS[0][1])
-    objects = pl.Series([o for _, objs in TOPICS for o in objs]).gather(topic * n_obj + rng.integers(0, n_obj, n))
     clause = rng.integers(0, len(NUMBER_CLAUSES), n)
     lo = np.array([c[1] for c in NUMBER_CLAUSES])[clause]
     hi = np.array([c[2] for c in NUMBER_CLAUSES])[clause]
-    number = pl.Series(lo + (rng.random(n) * (hi - lo + 1)).astype(int)).cast(pl.String)
-    heads = pl.Series([c[0].split("{}")[0] for c in NUMBER_CLAUSES]).gather(clause)
-    tails = pl.Series([c[0].split("{}")[1] for c in NUMBER_CLAUSES]).gather(clause)
-    actors = pl.Series(["Israel", "Hamas", "the mediators", "Washington", "Cairo", "Doha"])
-    actor = pl.select(pl.when(pl.Series(subject >= 0)).then(world.ident_name.gather(np.maximum(subject, 0)))
-                      .otherwise(actors.gather(rng.integers(0, len(actors), n)))).to_series()
+    number = (pl.Series([c[0].split("{}")[0] for c in NUMBER_CLAUSES]).gather(clause)
+              + pl.Series(lo + (rng.random(n) * (hi - lo + 1)).astype(int)).cast(pl.String)
+              + pl.Series([c[0].split("{}")[1] for c in NUMBER_CLAUSES]).gather(clause))
+    actors = ["Israel", "Hamas", "the mediators", "Washington", "Cairo", "Doha"]
     frame = pl.DataFrame({
-        "actor": actor, "hedged": hedged, "hedge": pl.Series(HEDGES).gather(rng.integers(0, len(HEDGES), n)),
-        "verb": pl.Series(VERBS).gather(rng.integers(0, len(VERBS), n)), "object": objects,
-        "numbered": numbered, "number": heads + number + tails,
+        "actor": _pick(subject >= 0, world.idents.name.gather(np.maximum(subject, 0)),
+                       _choose(rng, actors, None, n)),
+        "hedge": _pick(rng.random(n) < np.array(P_HEDGE)[falsity], _choose(rng, HEDGES, None, n)),
+        "verb": _choose(rng, VERBS, None, n),
+        "object": pl.Series([o for _, objs in TOPICS for o in objs])
+                  .gather(topic * n_obj + rng.integers(0, n_obj, n)),
+        "number": _pick(rng.random(n) < np.array(P_NUMBER)[falsity], number),
     })
     return frame.select(pl.concat_str(
-        "actor", pl.lit(" "), pl.when("hedged").then("hedge").otherwise(pl.lit("")), "verb",
-        pl.lit(" "), "object", pl.when("numbered").then("number").otherwise(pl.lit("")), pl.lit("."),
+        "actor", pl.lit(" "), pl.col("hedge").fill_null(""), "verb", pl.lit(" "), "object",
+        pl.col("number").fill_null(""), pl.lit("."),
     )).to_series()
 
 
 def _claim_rows(world: World, lo: int, hi: int, rng: np.random.Generator) -> pl.DataFrame:
     n = hi - lo
-    ident = world.claim_identity[lo:hi]
-    day = world.claim_day[lo:hi]
+    ident, day = world.claim_identity[lo:hi], world.claim_day[lo:hi]
     subject = world.claim_subject[lo:hi]
-    kind = world.ident_kind[ident]
-    aff = world.ident_affiliation[ident]
+    kind, aff = world.idents.kind[ident], world.idents.affiliation[ident]
     topic = rng.choice(len(TOPICS), n, p=_weights(np.arange(len(TOPICS), 0, -1)))
-    affiliations = pl.Series([a for a, _ in AFFILIATIONS] + [None], dtype=pl.String)
     aff_missing = (aff < 0) | (rng.random(n) < AFFILIATION_MISSING)
-    kinds = pl.Series(["named", "anonymous", None], dtype=pl.String)
     kind_idx = np.where(rng.random(n) < SOURCE_KIND_MISSING, 2, (kind == ANONYMOUS).astype(int))
-    names = pl.concat([world.ident_name.filter(pl.Series(world.ident_kind == NAMED)),
-                       pl.Series([None], dtype=pl.String)])
-    stories = pl.Series([t for t, _ in TOPICS]).gather(topic) + "-" + _dates(day).str.slice(0, 7)
+    people = _with_null(world.idents.name.filter(pl.Series(world.idents.kind == NAMED)).to_list())
     return pl.DataFrame({
-        "claim_id": _claim_ids(lo, hi, _id_width(world.n_claims)),
+        "claim_id": _claim_ids(pl.Series(np.arange(lo, hi)), world.n_claims),
         "published_at": _stamps(day, rng, p_utc=0.1, p_offset=0.15),
         "source": _source_mentions(world, ident, rng, titles=0.3, typos=TYPO_RATE),
-        "source_kind": kinds.gather(kind_idx),
-        "affiliation": affiliations.gather(np.where(aff_missing, len(AFFILIATIONS), aff)),
+        "source_kind": _with_null(["named", "anonymous"]).gather(kind_idx),
+        "affiliation": _with_null([a for a, _ in AFFILIATIONS])
+                       .gather(np.where(aff_missing, len(AFFILIATIONS), aff)),
         "outlet": _outlet_mentions(world, world.claim_outlet[lo:hi].astype(np.int64), rng),
         "text": _claim_texts(world, subject, world.claim_true[lo:hi], topic, rng),
-        "subject": names.gather(np.where(subject >= 0, subject, names.len() - 1)),
-        "story": stories,
+        "subject": people.gather(np.where(subject >= 0, subject, people.len() - 1)),
+        # a story is a topic in a month: "gaza-ceasefire-2025-05"
+        "story": pl.Series([t for t, _ in TOPICS]).gather(topic) + "-"
+                 + _dates(day).str.slice(0, 7),
     })
-
-
-def _id_width(n_claims: int) -> int:
-    return max(7, len(str(n_claims)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -643,16 +702,8 @@ def _delays(rng: np.random.Generator, mean_days: float, n: int) -> np.ndarray:
     return np.floor(rng.exponential(mean_days, n)).astype(np.int64)
 
 
-def _other_named(world: World, avoid: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """A named identity (person or body) per row, never the one in avoid, louder ones likelier.
-
-    Only called for worlds with two or more named identities."""
-    named = world.named_ids
-    pick = named[rng.choice(named.size, avoid.size, p=world.named_loudness)]
-    return np.where(pick == avoid, named[(np.searchsorted(named, pick) + 1) % named.size], pick)
-
-
-def _events(rows: np.ndarray, event: str, day: np.ndarray, by: pl.Series, verdict=None, note=None) -> pl.DataFrame:
+def _events(rows: np.ndarray, event: str, day: np.ndarray, by: pl.Series,
+            verdict: pl.Series | None = None, note: str | None = None) -> pl.DataFrame:
     n = rows.size
     return pl.DataFrame({
         "row": rows, "order": np.full(n, EVENT_ORDER.index(event)), "day": day,
@@ -662,7 +713,28 @@ def _events(rows: np.ndarray, event: str, day: np.ndarray, by: pl.Series, verdic
     })
 
 
+def _other_outlets(world: World, outlet: np.ndarray, k: np.ndarray, rng):
+    """k distinct outlets per row, none of them the row's own: (outlets, row of each)."""
+    n_out = len(world.outlets.names)
+    k = np.minimum(k, n_out - 1)
+    rows = np.repeat(np.arange(outlet.size), k)
+    nth = np.arange(rows.size) - np.repeat(np.cumsum(k) - k, k)
+    base = rng.integers(1, max(n_out - 2, 2), outlet.size)
+    step = np.minimum(base[rows] + nth, n_out - 1)  # 1 .. n_out-1: never the row's own outlet
+    return (outlet[rows] + step) % n_out, rows
+
+
+def _other_named(world: World, avoid: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A named identity per row, never the one in avoid; the loud ones speak up more often.
+
+    Needs two or more named identities in the world."""
+    named = world.named_ids
+    pick = named[rng.choice(named.size, avoid.size, p=world.named_loudness)]
+    return np.where(pick == avoid, named[(np.searchsorted(named, pick) + 1) % named.size], pick)
+
+
 def _settlements(world: World, rows, day, truth, outlet, rng) -> list[pl.DataFrame]:
+    """Confirmed, retracted or rated, after weeks; the last frame holds numeric verdicts."""
     n = rows.size
     settle_day = day + _delays(rng, SETTLE_MEAN_DAYS, n)
     settles = (rng.random(n) < P_SETTLE) & (settle_day < N_DAYS)
@@ -672,63 +744,52 @@ def _settlements(world: World, rows, day, truth, outlet, rng) -> list[pl.DataFra
     rated = settles & ~confirmed & ~retracted
     m = int(rated.sum())
 
-    other = _corroborating_outlets(world, outlet[confirmed], np.ones(int(confirmed.sum()), int), rng)[0]
-    confirm_by = pl.select(pl.when(pl.Series(rng.random(other.size) < 0.5))
-                           .then(_outlet_mentions(world, other, rng))).to_series()
-    verdict = pl.select(
-        pl.when(pl.Series(truth[rated])).then(_choose(rng, *TRUE_VERDICTS, m))
-        .otherwise(_choose(rng, *FALSE_VERDICTS, m))
-    ).to_series()
+    confirmer, _ = _other_outlets(world, outlet[confirmed], np.ones(int(confirmed.sum()), int), rng)
+    confirm_by = _pick(rng.random(confirmer.size) < 0.5, _outlet_mentions(world, confirmer, rng))
+    checker = _choose(rng, FACT_CHECKERS, None, m)
+    verdict = _pick(truth[rated], _choose(rng, *TRUE_VERDICTS, m), _choose(rng, *FALSE_VERDICTS, m))
     number = np.where(truth[rated], rng.uniform(0.55, 1.0, m), rng.uniform(0.0, 0.45, m)).round(2)
     numeric = rng.random(m) < P_NUMERIC_VERDICT
-    checker = _choose(rng, FACT_CHECKERS, None, m)
-    rated_rows, rated_days = rows[rated], settle_day[rated]
+    as_text, as_number = pl.Series(~numeric), pl.Series(numeric)
+    r_rows, r_days = rows[rated], settle_day[rated]
     return [
         _events(rows[confirmed], "confirmed", settle_day[confirmed], confirm_by),
         _events(rows[retracted], "retracted", settle_day[retracted],
-                _outlet_mentions(world, outlet[retracted], rng), note="the outlet withdrew the report"),
-        _events(rated_rows[~numeric], "rated", rated_days[~numeric], checker.filter(pl.Series(~numeric)),
-                verdict=verdict.filter(pl.Series(~numeric))),
-        # numbers stay numbers in JSON: these rows go to the file in a frame of their own
-        _events(rated_rows[numeric], "rated", rated_days[numeric], checker.filter(pl.Series(numeric)),
+                _outlet_mentions(world, outlet[retracted], rng),
+                note="the outlet withdrew the report"),
+        _events(r_rows[~numeric], "rated", r_days[~numeric], checker.filter(as_text),
+                verdict=verdict.filter(as_text)),
+        # numbers stay numbers in JSON, so these rows are written as a frame of their own
+        _events(r_rows[numeric], "rated", r_days[numeric], checker.filter(as_number),
                 verdict=pl.Series(number[numeric], dtype=pl.Float64)),
     ]
 
 
-def _corroborating_outlets(world: World, outlet: np.ndarray, k: np.ndarray, rng):
-    """k distinct outlets per row, none of them the claim's own: row-major, with their rows."""
-    n_out = len(world.outlet_names)
-    k = np.minimum(k, n_out - 1)
-    rows = np.repeat(np.arange(outlet.size), k)
-    nth = np.arange(rows.size) - np.repeat(np.cumsum(k) - k, k)
-    base = rng.integers(1, max(n_out - 2, 2), outlet.size)
-    step = base[rows] + nth  # 1 .. n_out-1: never 0, so never the claim's own outlet
-    return (outlet[rows] + np.minimum(step, n_out - 1)) % n_out, rows
-
-
 def _evidence(world: World, rows, day, truth, ident, subject, outlet, rng) -> list[pl.DataFrame]:
-    n = rows.size
-    falsity = (~truth).astype(int)
+    """Denials, contradictions and corroborations, within days; each leans on the truth."""
+    n, falsity = rows.size, (~truth).astype(int)
     frames = []
 
     denied = (subject >= 0) & (rng.random(n) < np.array(P_DENIED_BY_SUBJECT)[falsity])
-    deny_day = day[denied] + _delays(rng, 1.5, int(denied.sum()))
-    frames.append(_events(rows[denied], "denied", deny_day,
+    frames.append(_events(rows[denied], "denied",
+                          day[denied] + _delays(rng, 1.5, int(denied.sum())),
                           _person_mentions(world, subject[denied], rng, titles=0.3, typos=0.0)))
 
-    other = rng.random(n) < np.array(P_DENIED_BY_OTHER)[falsity]
-    others = _other_named(world, np.where(subject >= 0, subject, ident)[other], rng)
-    frames.append(_events(rows[other], "denied", day[other] + _delays(rng, 3.0, int(other.sum())),
-                          _source_mentions(world, others, rng, titles=0.2, typos=0.0)))
-
-    contra = rng.random(n) < np.array(P_CONTRADICTED)[falsity]
-    by = _other_named(world, ident[contra], rng)
-    frames.append(_events(rows[contra], "contradicted", day[contra] + _delays(rng, 6.0, int(contra.sum())),
-                          _source_mentions(world, by, rng, titles=0.2, typos=0.0)))
+    if world.named_ids.size > 1:  # someone other than the source and the subject to speak up
+        other = rng.random(n) < np.array(P_DENIED_BY_OTHER)[falsity]
+        by = _other_named(world, np.where(subject >= 0, subject, ident)[other], rng)
+        frames.append(_events(rows[other], "denied",
+                              day[other] + _delays(rng, 3.0, int(other.sum())),
+                              _source_mentions(world, by, rng, titles=0.2, typos=0.0)))
+        contra = rng.random(n) < np.array(P_CONTRADICTED)[falsity]
+        by = _other_named(world, ident[contra], rng)
+        frames.append(_events(rows[contra], "contradicted",
+                              day[contra] + _delays(rng, 6.0, int(contra.sum())),
+                              _source_mentions(world, by, rng, titles=0.2, typos=0.0)))
 
     corr = rng.random(n) < np.array(P_CORROBORATED)[falsity]
     k = rng.choice([1, 2, 3], int(corr.sum()), p=[0.6, 0.28, 0.12])
-    outlets, which = _corroborating_outlets(world, outlet[corr], k, rng)
+    outlets, which = _other_outlets(world, outlet[corr], k, rng)
     frames.append(_events(rows[corr][which], "corroborated",
                           day[corr][which] + _delays(rng, 4.0, which.size),
                           _outlet_mentions(world, outlets, rng)))
@@ -737,23 +798,23 @@ def _evidence(world: World, rows, day, truth, ident, subject, outlet, rng) -> li
 
 def _outcome_rows(world: World, lo: int, hi: int, rng: np.random.Generator):
     """Events on the claims lo..hi: (frame with text verdicts, frame with numeric verdicts)."""
-    rows = np.arange(lo, hi)
     day = world.claim_day[lo:hi].astype(np.int64)
-    truth = world.claim_true[lo:hi]
+    truth, subject = world.claim_true[lo:hi], world.claim_subject[lo:hi]
     ident = world.claim_identity[lo:hi].astype(np.int64)
     outlet = world.claim_outlet[lo:hi].astype(np.int64)
+    rows = np.arange(lo, hi)
     settled = _settlements(world, rows, day, truth, outlet, rng)
-    evidence = _evidence(world, rows, day, truth, ident, world.claim_subject[lo:hi], outlet, rng)
-    numeric = settled.pop(3)
-    text = pl.concat(settled + evidence)
+    numeric = settled.pop()
+    text = pl.concat(settled + _evidence(world, rows, day, truth, ident, subject, outlet, rng))
 
     def finish(events: pl.DataFrame) -> pl.DataFrame:
-        events = events.filter(pl.col("day") < N_DAYS).sort("row", "day", "order", "by", maintain_order=True)
-        width = _id_width(world.n_claims)
-        at = _stamps(events["day"].to_numpy(), rng, p_utc=0.1, p_offset=0.0)
+        # events past the period never happened as far as this world knows
+        events = events.filter(pl.col("day") < N_DAYS)
+        events = events.sort("row", "day", "order", "by", maintain_order=True)
         return events.select(
-            ("c" + (pl.col("row") + 1).cast(pl.String).str.zfill(width)).alias("claim_id"),
-            "event", at.alias("at"), "by", "verdict", "note",
+            _claim_ids(pl.col("row"), world.n_claims).alias("claim_id"), "event",
+            _stamps(events["day"].to_numpy(), rng, p_utc=0.1, p_offset=0.0).alias("at"),
+            "by", "verdict", "note",
         )
 
     return finish(text), finish(numeric)
@@ -765,32 +826,40 @@ def _outcome_rows(world: World, lo: int, hi: int, rng: np.random.Generator):
 
 
 def _identity_keys(world: World) -> pl.Series:
-    outlet = pl.Series(world.outlet_names + [""]).gather(np.where(world.ident_outlet >= 0, world.ident_outlet, len(world.outlet_names)))
-    anonymous = pl.Series(world.ident_kind == ANONYMOUS)
-    return pl.select(
-        pl.when(anonymous).then("anonymous:" + world.ident_name + " @ " + outlet)
-        .otherwise("named:" + world.ident_name)
-    ).to_series()
+    idents, n_out = world.idents, len(world.outlets.names)
+    outlet = pl.Series(world.outlets.names + [""])
+    outlet = outlet.gather(np.where(idents.outlet >= 0, idents.outlet, n_out))
+    return _pick(idents.kind == ANONYMOUS, "anonymous:" + idents.name + " @ " + outlet,
+                 "named:" + idents.name)
 
 
 def _identity_truth(world: World, keys: pl.Series) -> pl.DataFrame:
-    n_ident = world.ident_kind.size
-    claims = np.bincount(world.claim_identity, minlength=n_ident)
-    p_sum = np.bincount(world.claim_identity, weights=world.claim_p_true, minlength=n_ident)
-    anonymous = world.ident_kind == ANONYMOUS
-    outlets = pl.Series(world.outlet_names + [None], dtype=pl.String)
-    affiliations = pl.Series([a for a, _ in AFFILIATIONS] + [None], dtype=pl.String)
-    aff = world.ident_affiliation
-    frame = pl.DataFrame({
+    idents, n_out = world.idents, len(world.outlets.names)
+    n = idents.kind.size
+    claims = np.bincount(world.claim_identity, minlength=n)
+    p_sum = np.bincount(world.claim_identity, weights=world.claim_p_true, minlength=n)
+    anonymous = idents.kind == ANONYMOUS
+    aff = idents.affiliation
+    return pl.DataFrame({
         "identity": keys,
         "kind": pl.Series(np.where(anonymous, "anonymous", "named")),
-        "name": world.ident_name,
-        "outlet": outlets.gather(np.where(anonymous, world.ident_outlet, len(world.outlet_names))),
-        "affiliation": affiliations.gather(np.where(aff >= 0, aff, len(AFFILIATIONS))),
+        "name": idents.name,
+        "outlet": _with_null(world.outlets.names).gather(np.where(anonymous, idents.outlet, n_out)),
+        "affiliation": _with_null([a for a, _ in AFFILIATIONS])
+                       .gather(np.where(aff >= 0, aff, len(AFFILIATIONS))),
         "reliability": np.round(p_sum / np.maximum(claims, 1), 4),
         "claims": claims,
+    }).filter(pl.col("claims") > 0)
+
+
+def _claim_truth(world: World, keys: pl.Series, claim_ids: pl.Series, lo: int,
+                 hi: int) -> pl.DataFrame:
+    return pl.DataFrame({
+        "claim_id": claim_ids,
+        "identity": keys.gather(world.claim_identity[lo:hi]),
+        "true": world.claim_true[lo:hi],
+        "p_true": np.round(world.claim_p_true[lo:hi], 4),
     })
-    return frame.filter(pl.col("claims") > 0)
 
 
 def write_world(n_claims: int, out_dir: Path, seed: int = 0) -> dict:
@@ -808,22 +877,18 @@ def write_world(n_claims: int, out_dir: Path, seed: int = 0) -> dict:
     keys = _identity_keys(world)
 
     n_outcomes = 0
-    with open(out_dir / "claims.jsonl", "wb") as claims, open(out_dir / "outcomes.jsonl", "wb") as outcomes, \
-            open(out_dir / "truth" / "claims.jsonl", "wb") as truth:
+    with (open(out_dir / "claims.jsonl", "wb") as claims_file,
+          open(out_dir / "outcomes.jsonl", "wb") as outcomes_file,
+          open(out_dir / "truth" / "claims.jsonl", "wb") as truth_file):
         for lo in range(0, n_claims, CHUNK):
             hi = min(lo + CHUNK, n_claims)
-            rows = _claim_rows(world, lo, hi, rng)
-            rows.write_ndjson(claims)
+            claims = _claim_rows(world, lo, hi, rng)
+            claims.write_ndjson(claims_file)
             for events in _outcome_rows(world, lo, hi, rng):
                 if events.height:
-                    events.write_ndjson(outcomes)
+                    events.write_ndjson(outcomes_file)
                 n_outcomes += events.height
-            pl.DataFrame({
-                "claim_id": rows["claim_id"],
-                "identity": keys.gather(world.claim_identity[lo:hi]),
-                "true": world.claim_true[lo:hi],
-                "p_true": np.round(world.claim_p_true[lo:hi], 4),
-            }).write_ndjson(truth)
+            _claim_truth(world, keys, claims["claim_id"], lo, hi).write_ndjson(truth_file)
 
     identities = _identity_truth(world, keys)
     identities.write_ndjson(out_dir / "truth" / "identities.jsonl")
@@ -831,5 +896,5 @@ def write_world(n_claims: int, out_dir: Path, seed: int = 0) -> dict:
     return {
         "claims": n_claims, "outcomes": n_outcomes, "identities": identities.height,
         "named": identities.height - anonymous, "anonymous": anonymous,
-        "outlets": len(world.outlet_names),
+        "outlets": len(world.outlets.names),
     }

@@ -131,7 +131,6 @@ def infer_kind(source: pl.Expr) -> pl.Expr:
         folded.str.contains(_ANONYMOUS_START)
         | folded.str.contains(_ANONYMOUS_PHRASE)
         | core.str.contains(_ROLE_NOUNS)
-        | source.str.strip_chars().str.contains(r"^[a-z]")
     )
     return pl.when(anonymous).then(pl.lit("anonymous")).otherwise(pl.lit("named"))
 
@@ -149,26 +148,28 @@ def outlet_display(outlet: pl.Expr) -> pl.Expr:
     return pl.when(stripped.str.len_chars() > 0).then(stripped).otherwise(cleaned)
 
 
-def identify(rows: pl.LazyFrame) -> pl.LazyFrame:
-    """Add identity columns to distinct (source, source_kind, outlet) rows.
+def identify_sources(sources: pl.DataFrame) -> pl.DataFrame:
+    """Identity of distinct (source, source_kind) rows: adds kind (a given source_kind wins,
+    else inferred), source_key (folded name, or descriptor) and source_display.
 
-    `source_kind` given by the user wins; otherwise it is inferred. Adds: kind, source_key
-    (folded name or descriptor), source_display, outlet_key, outlet_display.
+    Named and anonymous rows go through their own rules only, so each string is folded by
+    the rules that apply to it and no more.
     """
-    return (
-        rows.with_columns(
-            kind=pl.coalesce(pl.col("source_kind"), infer_kind(pl.col("source"))),
-            outlet_key=outlet_key(pl.col("outlet")),
-            outlet_display=outlet_display(pl.col("outlet")),
-        )
-        .with_columns(
-            source_key=pl.when(pl.col("kind") == "named")
-            .then(named_key(pl.col("source")))
-            .otherwise(descriptor(pl.col("source"))),
-        )
-        .with_columns(
-            source_display=pl.when(pl.col("kind") == "named")
-            .then(named_display(pl.col("source")))
-            .otherwise(descriptor_display(pl.col("source_key"))),
-        )
+    kinds = sources.with_columns(
+        kind=pl.coalesce(pl.col("source_kind"), infer_kind(pl.col("source")))
+    )
+    named = kinds.filter(pl.col("kind") == "named").with_columns(
+        source_key=named_key(pl.col("source")),
+        source_display=named_display(pl.col("source")),
+    )
+    anonymous = kinds.filter(pl.col("kind") == "anonymous").with_columns(
+        source_key=descriptor(pl.col("source"))
+    ).with_columns(source_display=descriptor_display(pl.col("source_key")))
+    return pl.concat([named, anonymous], how="vertical")
+
+
+def identify_outlets(outlets: pl.DataFrame) -> pl.DataFrame:
+    """Adds outlet_key and outlet_display to distinct `outlet` rows."""
+    return outlets.with_columns(
+        outlet_key=outlet_key(pl.col("outlet")), outlet_display=outlet_display(pl.col("outlet"))
     )

@@ -12,6 +12,7 @@ Nothing is written until every path has been checked (exists, readable, recognis
 from __future__ import annotations
 
 import gzip
+import json
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -33,6 +34,26 @@ EVENTS = ["confirmed", "corroborated", "denied", "contradicted", "retracted", "r
 VERDICT_WORDS = ["true", "mostly-true", "half-true", "mostly-false", "barely-true", "false",
                  "pants-fire"]
 SUFFIXES = (".jsonl", ".ndjson", ".csv", ".parquet")
+ALL_FIELDS = list(dict.fromkeys(CLAIM_FIELDS + OUTCOME_FIELDS))
+
+
+def _from_raw(source: str, file: str = "$file", index: str = "$index") -> str:
+    """SELECT turning rows (line, raw JSON text) of `source` into staged rows, every field
+    extracted in one parse per row."""
+    fields = ", ".join(f'f[{i + 1}] as "{name}"' for i, name in enumerate(ALL_FIELDS))
+    paths = ", ".join(f"'$.{name}'" for name in ALL_FIELDS)
+    return f"""
+        select {index} as file_index, {file} as file, line, raw, false as fast,
+               coalesce(json_valid(raw), false) as is_json,
+               coalesce(case when json_valid(raw) then json_type(raw) = 'OBJECT' end, false) as is_object,
+               {fields}
+        from (select *, case when json_valid(raw) then
+                            case when json_type(raw) = 'OBJECT'
+                                 then json_extract_string(raw, [{paths}]) end end as f
+              from {source})
+    """
+
+
 WAITING = "unknown claim"
 
 Progress = Callable[[str], None]
@@ -120,77 +141,50 @@ def _plain_copy(path: Path, workdir: Path) -> Path:
     return target
 
 
-def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, index: int, workdir: Path) -> None:
-    """Append the rows of one file to `staged_rows` as (file_index, file, line, raw JSON)."""
-    readable = _plain_copy(path, workdir) if path.name.lower().endswith(".gz") else path
-    name = readable.name.lower()
-    where = {"index": index, "file": str(path)}
-    params = {**where, "path": str(readable)}
-    if name.endswith((".jsonl", ".ndjson")):
-        lines = (
-            pl.scan_lines(readable, name="raw", row_index_name="line", row_index_offset=1)
-            .filter(pl.col("raw").str.strip_chars().str.len_bytes() > 0)
-            .collect()
-        )
-        con.register("file_lines", lines)
-        con.execute(
-            "insert into staged_rows select $index, $file, line, raw, null from file_lines", where
-        )
-        con.unregister("file_lines")
-    elif name.endswith(".csv"):
-        con.execute(
-            """
-            insert into staged_rows
-            select $index, $file, row_number() over () + 1, to_json(t)::varchar, null
-            from read_csv($path, all_varchar = true, header = true, quote = '"', escape = '"',
-                          store_rejects = true) as t
-            """,
-            params,
-        )
-        con.execute(
-            """
-            insert into staged_rows
-            select $index, $file, line, csv_line,
-                   'malformed CSV row (' || lower(error_type::varchar) || ')'
-            from reject_errors
-            """,
-            where,
-        )
-        con.execute("delete from reject_errors")
-        con.execute("delete from reject_scans")
-    else:
-        con.execute(
-            """
-            insert into staged_rows
-            select $index, $file, row_number() over (), to_json(t)::varchar, null
-            from read_parquet($path) as t
-            """,
-            params,
-        )
+def _is_jsonl(path: Path) -> bool:
+    return path.name.lower().endswith((".jsonl", ".ndjson"))
 
 
-def _file_kind(con: duckdb.DuckDBPyConnection, index: int, path: Path) -> str | None:
-    """'claims' or 'outcomes' from the keys of the file's first rows; None for an empty file."""
-    keys = {
-        row[0]
-        for row in con.execute(
-            """
-            with sample as (
-                select raw from staged_rows
-                where file_index = $index and coalesce(case when json_valid(raw) then json_type(raw) = 'OBJECT' end, false)
-                limit 1000
-            )
-            select distinct unnest(json_keys(raw)) from sample
-            """,
-            {"index": index},
-        ).fetchall()
-    }
+def _line_count(path: Path) -> int:
+    """Lines in a file, counting a last line without a newline (chunked, no row loop)."""
+    count, last = 0, b"\n"
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 24):
+            count += chunk.count(b"\n")
+            last = chunk[-1:]
+    return count + (last != b"\n")
+
+
+def _file_keys(con: duckdb.DuckDBPyConnection, path: Path) -> set[str]:
+    """The column names of a file (JSON lines: the keys of its first 1,000 objects)."""
+    name = path.name.lower()
+    if _is_jsonl(path):
+        keys: set[str] = set()
+        with open(path, "rb") as handle:
+            for number, line in enumerate(handle):  # a sample of 1,000 lines, not the file
+                if number >= 1000:
+                    break
+                try:
+                    row = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(row, dict):
+                    keys.update(row)
+        return keys
+    reader = "read_csv($path, all_varchar = true, header = true)" if name.endswith(".csv") \
+        else "read_parquet($path)"
+    try:
+        return {row[0] for row in con.execute(
+            f"select column_name from (describe select * from {reader})", {"path": str(path)}
+        ).fetchall()}
+    except duckdb.Error as error:
+        raise BadInput(f"{path}: cannot be read ({str(error).splitlines()[0]})") from error
+
+
+def _file_kind(keys: set[str], path: Path) -> str | None:
+    """'claims' or 'outcomes' from a file's columns; None for an empty file."""
     if not keys:
-        rows = con.execute(
-            "select count(*) from staged_rows where file_index = $index", {"index": index}
-        ).fetchall()[0][0]
-        if rows == 0:
-            return None
+        return None
     if {"event", "at"} & keys and "claim_id" in keys:
         return "outcomes"
     if {"published_at", "source", "outlet", "text"} & keys:
@@ -199,6 +193,84 @@ def _file_kind(con: duckdb.DuckDBPyConnection, index: int, path: Path) -> str | 
         f"{path}: neither claim columns (claim_id, published_at, source, outlet, text) "
         "nor outcome columns (claim_id, event, at) found"
     )
+
+
+def _stage_fast(con: duckdb.DuckDBPyConnection, path: Path, index: int) -> bool:
+    """Stage a JSON-lines file with DuckDB's parallel JSON reader. Only trusted when every
+    line became a row; `_stage_lines` redoes the file when a row turns out bad (the fast
+    reader keeps neither the raw text nor reliable line numbers of broken rows)."""
+    con.execute(
+        f"""
+        insert into staged_rows by name
+        select $index as file_index, $file as file, row_number() over () as line,
+               true as fast, {", ".join(f'"{name}"' for name in ALL_FIELDS)}
+        from read_json($path, format = 'newline_delimited', columns = $columns,
+                       ignore_errors = true, maximum_object_size = 67108864)
+        """,
+        {"index": index, "file": str(path), "path": str(path),
+         "columns": {name: "VARCHAR" for name in ALL_FIELDS}},
+    )
+    rows = con.execute(
+        "select count(*) from staged_rows where file_index = $index", {"index": index}
+    ).fetchall()[0][0]
+    if rows == _line_count(path):
+        return True
+    con.execute("delete from staged_rows where file_index = $index", {"index": index})
+    return False
+
+
+def _stage_lines(con: duckdb.DuckDBPyConnection, path: Path, index: int) -> None:
+    """Stage a JSON-lines file line by line (bulk, in Polars and DuckDB), keeping each line's
+    raw text and number, so broken JSON is quarantined as it was."""
+    lines = (
+        pl.scan_lines(path, name="raw", row_index_name="line", row_index_offset=1)
+        .filter(pl.col("raw").str.strip_chars().str.len_bytes() > 0)
+        .collect()
+    )
+    con.register("file_lines", lines)
+    con.execute(
+        f"insert into staged_rows by name {_from_raw('file_lines')}",
+        {"index": index, "file": str(path)},
+    )
+    con.unregister("file_lines")
+
+
+def _stage_table(con: duckdb.DuckDBPyConnection, path: Path, index: int) -> None:
+    """Stage a CSV or Parquet file: each row to JSON text, then the same path as JSON lines.
+    Malformed CSV lines are kept with their reason."""
+    params = {"index": index, "file": str(path), "path": str(path)}
+    if path.name.lower().endswith(".csv"):
+        reader = ("read_csv($path, all_varchar = true, header = true, quote = '\"', "
+                  "escape = '\"', store_rejects = true)")
+        line = "row_number() over () + 1"
+    else:
+        reader, line = "read_parquet($path)", "row_number() over ()"
+    rows = f"(select {line} as line, to_json(t)::varchar as raw from {reader} as t)"
+    con.execute(f"insert into staged_rows by name {_from_raw(rows)}", params)
+    if path.name.lower().endswith(".csv"):
+        con.execute(
+            """
+            insert into staged_rows (file_index, file, line, raw, pre_reason, fast)
+            select $index, $file, line, csv_line,
+                   'malformed CSV row (' || lower(error_type::varchar) || ')', false
+            from reject_errors
+            """,
+            {"index": index, "file": str(path)},
+        )
+        con.execute("delete from reject_errors")
+        con.execute("delete from reject_scans")
+
+
+def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, index: int, *, fast: bool = True) -> None:
+    """Append the rows of one (already decompressed) file to `staged_rows`."""
+    try:
+        if _is_jsonl(path):
+            if not (fast and _stage_fast(con, path, index)):
+                _stage_lines(con, path, index)
+        else:
+            _stage_table(con, path, index)
+    except (duckdb.Error, pl.exceptions.PolarsError, OSError) as error:
+        raise BadInput(f"{path}: cannot be read ({str(error).splitlines()[0]})") from error
 
 
 # ----------------------------------------------------------------------------- ingest
@@ -221,31 +293,50 @@ def ingest(
     files = resolve_paths(paths)
     report = IngestReport(files=[str(f) for f in files], dry_run=dry_run)
     con.execute(sql_text("ingest_staging.sql"))
-    kinds: dict[int, str] = {}
     with tempfile.TemporaryDirectory(prefix="trackrecord-") as workdir:
-        for index, path in enumerate(files):
-            note(f"reading {path.name}")
-            try:
-                _stage_file(con, path, index, Path(workdir))
-            except (duckdb.Error, pl.exceptions.PolarsError, OSError, EOFError) as error:
-                raise BadInput(f"{path}: cannot be read ({str(error).splitlines()[0]})") from error
-            kind = _file_kind(con, index, path)
-            if kind:
-                kinds[index] = kind
-    claim_files = [i for i, k in kinds.items() if k == "claims"]
-    outcome_files = [i for i, k in kinds.items() if k == "outcomes"]
-
-    note("validating claims")
-    _validate_claims(con, claim_files)
-    note("validating outcomes")
-    _validate_outcomes(con, outcome_files)
+        readable = [
+            _plain_copy(path, Path(workdir)) if path.name.lower().endswith(".gz") else path
+            for path in files
+        ]
+        # Every file's kind is known before anything is staged, let alone written.
+        kinds = {
+            index: kind
+            for index, (path, plain) in enumerate(zip(files, readable))
+            if (kind := _file_kind(_file_keys(con, plain), path))
+        }
+        for index in kinds:
+            note(f"reading {files[index].name}")
+            _stage_file(con, readable[index], index)
+        _stage_waiting(con)
+        claim_files = [i for i, k in kinds.items() if k == "claims"]
+        outcome_files = [i for i, k in kinds.items() if k == "outcomes"]
+        note("validating")
+        _validate(con, claim_files, outcome_files)
+        # A fast-read file with a bad or repeated row is read again line by line, so that
+        # quarantine gets each bad row's raw text and line number, and the last duplicate wins.
+        redo = [row[0] for row in con.execute(sql_text("ingest_redo.sql")).fetchall()]
+        if redo:
+            note("re-reading files with bad rows line by line")
+            con.execute("delete from staged_rows where list_contains($redo, file_index)",
+                        {"redo": redo})
+            for index in redo:
+                _stage_file(con, readable[index], index, fast=False)
+            _validate(con, claim_files, outcome_files)
+    # Quarantine names the file as the user gave it, not a decompressed copy.
+    con.execute(
+        "update staged_rows set file = $names[file_index + 1] where file_index >= 0",
+        {"names": [str(f) for f in files]},
+    )
 
     if not dry_run:
         con.execute("begin")
     try:
+        note("merging")
         counts = _merge(con, dry_run=dry_run)
         if not dry_run:
-            refresh_identities(con)
+            note("updating sources and outlets")
+            refresh_identities(con, repoint=False)
+            note("committing")
             con.execute("commit")
     except Exception:
         if not dry_run:
@@ -261,63 +352,51 @@ def ingest(
     return report
 
 
-def _validate_claims(con: duckdb.DuckDBPyConnection, file_indexes: list[int]) -> None:
-    """staged_claims: every claim row with its fields and a reason (null when valid);
-    identity columns are filled for valid rows."""
-    con.execute(sql_text("ingest_claims.sql"), {"files": file_indexes})
-    distinct = fetch_frame(con,         """
-        select distinct source, source_kind, outlet from staged_claims where reason is null
-        """
+def _stage_waiting(con: duckdb.DuckDBPyConnection) -> None:
+    """Outcomes waiting in quarantine for their claim join this ingest as file_index -1."""
+    waiting = "(select file, line, raw from main.quarantine where reason = $waiting)"
+    con.execute(
+        f"insert into staged_rows by name {_from_raw(waiting, file='file', index='-1')}",
+        {"waiting": WAITING},
     )
-    identities = identity.identify(distinct.lazy()).collect()
-    subjects = fetch_frame(con,         "select distinct subject from staged_claims where reason is null and subject is not null"
+
+
+def _validate(con: duckdb.DuckDBPyConnection, claim_files: list[int], outcome_files: list[int]) -> None:
+    """staged_claims and staged_outcomes: every row with its fields, identity keys and a
+    reason (null when valid). Identity rules (Polars) run on distinct values only."""
+    claims = "from staged_rows where list_contains($files, file_index)"
+    params = {"files": claim_files}
+    sources = identity.identify_sources(fetch_frame(con, f"""
+        select distinct trim(source) as source, nullif(lower(trim(source_kind)), '') as source_kind
+        {claims} and source is not null""", params))
+    outlets = identity.identify_outlets(fetch_frame(
+        con, f"select distinct trim(outlet) as outlet {claims} and outlet is not null", params))
+    subjects = fetch_frame(
+        con, f"select distinct trim(subject) as subject {claims} and nullif(trim(subject), '') is not null",
+        params,
     ).with_columns(subject_key=identity.named_key(pl.col("subject")))
-    con.register("identities", identities)
-    con.register("subject_keys", subjects)
-    con.execute(
-        """
-        create or replace temp table staged_claims as
-        select s.* exclude (source_kind),
-               coalesce(i.kind, s.source_kind) as source_kind,
-               i.source_key, i.source_display as source_name,
-               i.outlet_key, i.outlet_display as outlet_name,
-               k.subject_key
-        from staged_claims as s
-        left join identities as i
-          on s.reason is null and i.source = s.source and i.outlet = s.outlet
-         and i.source_kind is not distinct from s.source_kind
-        left join subject_keys as k on s.reason is null and k.subject = s.subject
-        """
-    )
-    con.unregister("identities")
-    con.unregister("subject_keys")
-
-
-def _validate_outcomes(con: duckdb.DuckDBPyConnection, file_indexes: list[int]) -> None:
-    """staged_outcomes: new outcome rows plus those waiting in quarantine, with reasons."""
-    con.execute(
-        sql_text("ingest_outcomes.sql"),
-        {"files": file_indexes, "events": EVENTS, "verdicts": VERDICT_WORDS, "waiting": WAITING},
-    )
-    bys = fetch_frame(con,         "select distinct event, \"by\" from staged_outcomes where reason is null"
-    )
+    outcome_files = [*outcome_files, -1]
+    bys = fetch_frame(con, """
+        select distinct lower(nullif(trim(event), '')) as event, coalesce(trim("by"), '') as "by"
+        from staged_rows where list_contains($files, file_index)""", {"files": outcome_files})
     bys = bys.with_columns(
-        by_key=pl.when(pl.col("by") == "")
-        .then(pl.lit(""))
-        .when(pl.col("event") == "corroborated")
-        .then(identity.outlet_key(pl.col("by")))
+        by_key=pl.when(pl.col("by") == "").then(pl.lit(""))
+        .when(pl.col("event") == "corroborated").then(identity.outlet_key(pl.col("by")))
         .otherwise(identity.named_key(pl.col("by")))
     )
-    con.register("by_keys", bys)
-    con.execute(
-        """
-        create or replace temp table staged_outcomes as
-        select s.*, coalesce(b.by_key, '') as by_key
-        from staged_outcomes as s
-        left join by_keys as b on b.event = s.event and b."by" = s."by"
-        """
-    )
-    con.unregister("by_keys")
+    frames = {"source_identities": sources, "outlet_identities": outlets,
+              "subject_keys": subjects, "by_keys": bys}
+    for name, frame in frames.items():
+        con.register(name, frame)
+    try:
+        con.execute(sql_text("ingest_claims.sql"), {"files": claim_files})
+        con.execute(
+            sql_text("ingest_outcomes.sql"),
+            {"files": outcome_files, "events": EVENTS, "verdicts": VERDICT_WORDS, "waiting": WAITING},
+        )
+    finally:
+        for name in frames:
+            con.unregister(name)
 
 
 def _merge(con: duckdb.DuckDBPyConnection, *, dry_run: bool) -> dict[str, int]:
@@ -333,9 +412,11 @@ def _merge(con: duckdb.DuckDBPyConnection, *, dry_run: bool) -> dict[str, int]:
     return {name: int(value or 0) for name, value in counts.items()}
 
 
-def refresh_identities(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute source_id of every claim whose identity changed (new rows, new or removed
-    aliases) and rebuild the `sources` and `outlets` tables. Call inside a transaction."""
+def refresh_identities(con: duckdb.DuckDBPyConnection, *, repoint: bool = True) -> None:
+    """Rebuild the `sources` and `outlets` tables; with `repoint`, first recompute the
+    source_id of every claim whose identity changed (after an alias was added or removed).
+    Call inside a transaction."""
     for statement in sql_text("refresh_identities.sql").split(";\n"):
-        if statement.strip():
-            con.execute(statement)
+        text = statement.strip()
+        if text and (repoint or not text.startswith("update main.claims")):
+            con.execute(text)

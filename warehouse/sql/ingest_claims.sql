@@ -1,35 +1,25 @@
--- Claim rows of this ingest with their fields and why each is invalid (reason null = valid).
+-- Claim rows of this ingest with their fields, identities and why each is invalid (reason
+-- null = valid). source_identities, outlet_identities and subject_keys come from Polars.
 create or replace temp table staged_claims as
 with file_rows as (
-    select file_index, file, line, raw, pre_reason,
-           json_valid(raw) as is_json,
-           coalesce(case when json_valid(raw) then json_type(raw) = 'OBJECT' end, false) as is_object
-    from staged_rows
-    where list_contains($files, file_index)
-),
-fields as (
-    select *,
-           case when is_object then json_extract_string(raw, [
-               'claim_id', 'published_at', 'source', 'source_kind', 'affiliation', 'outlet',
-               'text', 'subject', 'story', 'url']) end as f
-    from file_rows
+    select * from staged_rows where list_contains($files, file_index)
 ),
 typed as (
-    select file_index, file, line, raw, pre_reason, is_json, is_object,
-           nullif(trim(f[1]), '') as claim_id,
-           nullif(trim(f[2]), '') as published_raw,
-           try_cast(trim(f[2]) as timestamptz) at time zone 'UTC' as published_at,
-           trim(f[3]) as source,
-           nullif(lower(trim(f[4])), '') as source_kind,
-           nullif(trim(f[5]), '') as affiliation,
-           trim(f[6]) as outlet,
-           f[7] as text,
-           nullif(trim(f[8]), '') as subject,
-           nullif(trim(f[9]), '') as story,
-           nullif(trim(f[10]), '') as url
-    from fields
+    select file_index, file, line, raw, pre_reason, fast, is_json, is_object,
+           nullif(trim(claim_id), '') as claim_id,
+           nullif(trim(published_at), '') as published_raw,
+           try_cast(trim(published_at) as timestamptz) at time zone 'UTC' as published_at,
+           trim(source) as source,
+           nullif(lower(trim(source_kind)), '') as source_kind_given,
+           nullif(trim(affiliation), '') as affiliation,
+           trim(outlet) as outlet,
+           "text",
+           nullif(trim(subject), '') as subject,
+           nullif(trim(story), '') as story,
+           nullif(trim(url), '') as url
+    from file_rows
 ),
-final as (
+checked as (
     select *,
            case
                when pre_reason is not null then pre_reason
@@ -41,11 +31,32 @@ final as (
                    then 'published_at is not a real date: ''' || published_raw || ''''
                when source is null or source = '' then 'empty source'
                when outlet is null or outlet = '' then 'missing outlet'
-               when text is null then 'missing text'
-               when trim(text) = '' then 'empty text'
-               when source_kind is not null and source_kind not in ('named', 'anonymous')
-                   then 'unknown source_kind ''' || source_kind || ''' (expected named or anonymous)'
+               when "text" is null then 'missing text'
+               when trim("text") = '' then 'empty text'
+               when source_kind_given is not null and source_kind_given not in ('named', 'anonymous')
+                   then 'unknown source_kind ''' || source_kind_given || ''' (expected named or anonymous)'
            end as reason
     from typed
+),
+identified as (
+    select c.*,
+           i.kind as source_kind, i.source_key, i.source_display as source_name,
+           o.outlet_key, o.outlet_display as outlet_name, k.subject_key
+    from checked as c
+    left join source_identities as i
+      on i.source = c.source and coalesce(i.source_kind, '') = coalesce(c.source_kind_given, '')
+    left join outlet_identities as o on o.outlet = c.outlet
+    left join subject_keys as k on k.subject = c.subject
+),
+final as (
+    select s.*,
+           'src-' || left(md5(case
+               when s.source_kind = 'named' then 'named:' || coalesce(sa.target_key, s.source_key)
+               else 'anonymous:' || s.source_key || '@' || coalesce(oa.target_key, s.outlet_key)
+           end), 12) as source_id
+    from identified as s
+    left join main.source_aliases as sa
+      on sa.kind = 'source' and s.source_kind = 'named' and sa.alias_key = s.source_key
+    left join main.source_aliases as oa on oa.kind = 'outlet' and oa.alias_key = s.outlet_key
 )
 select * exclude (is_json, is_object, pre_reason) from final;

@@ -8,7 +8,7 @@ with valid as (
 hashed as (
     select *,
            md5(concat_ws(chr(31), strftime(published_at, '%Y-%m-%dT%H:%M:%S'), source,
-                         coalesce(source_kind, ''), coalesce(affiliation, ''), outlet, text,
+                         coalesce(source_kind_given, ''), coalesce(affiliation, ''), outlet, text,
                          coalesce(subject, ''), coalesce(story, ''), coalesce(url, ''))) as content_hash
     from valid
 ),
@@ -73,7 +73,7 @@ where claim_id in (select claim_id from claim_changes where change = 'changed');
 insert into main.claims (claim_id, published_at, source_id, source, source_kind, source_key,
                          source_name, affiliation, outlet, outlet_key, outlet_name, text, subject,
                          subject_key, story, url, content_hash, loaded_at)
-select claim_id, published_at, '', source, source_kind, source_key, source_name, affiliation,
+select claim_id, published_at, source_id, source, source_kind, source_key, source_name, affiliation,
        outlet, outlet_key, outlet_name, text, subject, subject_key, story, url, content_hash,
        now()::timestamp
 from claim_changes
