@@ -14,8 +14,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The demo keeps its own warehouse in demo-warehouse/, whatever TRACKRECORD_DB says.
+DEMO := $(BIN)/trackrecord --config config.toml --db demo-warehouse/trackrecord.duckdb
+
 demo: setup
-	$(BIN)/python -m jobs.demo
+	rm -rf demo-warehouse
+	$(DEMO) init
+	$(DEMO) ingest sample/
+	$(DEMO) run --as-of 2025-06-01
+	@echo
+	$(DEMO) report --min-claims 15 --top 25
+	@echo
+	$(DEMO) explain "Palestinian official @ Times of Israel"
+	@echo
+	$(DEMO) alias suggest --threshold 85
 
 test: setup
 	$(BIN)/pytest -q
