@@ -161,10 +161,10 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], dry_run: bool) -> None:
     """
     from jobs.progress import step_reporter
     from warehouse.connection import connect_read, migrate
-    from warehouse.ingest import ingest as ingest_files, resolve_paths
+    from warehouse.ingest import check_inputs, ingest as ingest_files
 
     settings = settings_of(ctx)
-    resolve_paths(list(paths))  # fail on a bad path before opening anything
+    check_inputs(list(paths))  # a bad path or file fails here, before the warehouse is touched
     if dry_run:
         if settings.db.exists():
             con = connect_read(settings.db, busy_timeout=settings.busy_timeout)

@@ -88,7 +88,7 @@ def load_settings(db: str | None = None, config: str | None = None) -> Settings:
     elif os.environ.get("TRACKRECORD_DB"):
         db_path = Path(os.environ["TRACKRECORD_DB"])
     else:
-        db_path = Path(values["warehouse"]["path"])
+        db_path = Path(values["warehouse"]["path"]).expanduser()
         if not db_path.is_absolute() and config_path is not None:
             db_path = config_path.parent / db_path
     return Settings(db=db_path.expanduser().resolve(), config_file=config_path, values=values)

@@ -26,7 +26,10 @@ from __future__ import annotations
 
 import polars as pl
 
-_DIACRITICS = r"[\u0300-\u036f]"
+# Combining marks that are diacritics, not parts of letters: Latin/Greek/Cyrillic accents,
+# Hebrew points and cantillation, Arabic short vowels, tanwin, shadda and sukun. Hamza
+# (U+0654/U+0655) and maddah (U+0653) are left alone: in NFKD they carry letters such as ؤ.
+_DIACRITICS = r"[\u0300-\u036f\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u064b-\u0652\u0670]"
 _PUNCTUATION = r"[\p{P}\p{S}]+"
 
 _TITLE_WORDS = (
@@ -53,7 +56,13 @@ _DROP_WORDS = (
 )
 _ANONYMOUS_START = (
     r"^(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|some|many|multiple|"
-    r"few|various|senior|top|unnamed|anonymous|\d+)\s"
+    r"few|various|unnamed|anonymous|\d+)\s"
+)
+# A title followed by one of these is part of an organisation's name ("General Motors",
+# "Justice Department"), not a title before a person's name.
+_ORGANISATION_END = (
+    r"\s(?:department|ministry|office|motors|electric|dynamics|council|court|assembly|staff|"
+    r"command|corps|services|agency|bureau|committee)$"
 )
 _ANONYMOUS_PHRASE = r"\b(?:anonymous|anonymity|unnamed|familiar with|with knowledge of|on condition of)\b"
 _ROLE_NOUNS = (
@@ -84,14 +93,16 @@ def named_key(source: pl.Expr) -> pl.Expr:
     """The folded key of a named source: apposition and leading title dropped."""
     folded = fold(_without_apposition(source))
     stripped = folded.str.replace(_TITLE_PREFIX, "")
-    return pl.when(stripped.str.len_chars() > 0).then(stripped).otherwise(folded)
+    keep = (stripped.str.len_chars() == 0) | folded.str.contains(_ORGANISATION_END)
+    return pl.when(keep).then(folded).otherwise(stripped)
 
 
 def named_display(source: pl.Expr) -> pl.Expr:
     """The name as given, with apposition and leading title dropped (case kept)."""
     cleaned = _without_apposition(source).str.replace_all(r"\s+", " ")
     stripped = cleaned.str.replace(f"(?i){_TITLE_PREFIX}", "")
-    return pl.when(stripped.str.len_chars() > 0).then(stripped).otherwise(cleaned)
+    keep = (stripped.str.len_chars() == 0) | fold(cleaned).str.contains(_ORGANISATION_END)
+    return pl.when(keep).then(cleaned).otherwise(stripped)
 
 
 def _singular(words: pl.Expr) -> pl.Expr:

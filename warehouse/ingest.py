@@ -11,6 +11,7 @@ Nothing is written until every path has been checked (exists, readable, recognis
 
 from __future__ import annotations
 
+import csv
 import gzip
 import json
 import shutil
@@ -155,30 +156,58 @@ def _line_count(path: Path) -> int:
     return count + (last != b"\n")
 
 
-def _file_keys(con: duckdb.DuckDBPyConnection, path: Path) -> set[str]:
-    """The column names of a file (JSON lines: the keys of its first 1,000 objects)."""
-    name = path.name.lower()
-    if _is_jsonl(path):
-        keys: set[str] = set()
-        with open(path, "rb") as handle:
-            for number, line in enumerate(handle):  # a sample of 1,000 lines, not the file
-                if number >= 1000:
-                    break
-                try:
-                    row = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(row, dict):
-                    keys.update(row)
-        return keys
-    reader = "read_csv($path, all_varchar = true, header = true)" if name.endswith(".csv") \
-        else "read_parquet($path)"
+def _open_text(path: Path):
+    """A text handle on a file, decompressing .gz on the fly (for sampling its first rows)."""
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rt", encoding="utf-8-sig", errors="replace", newline="")
+    return open(path, encoding="utf-8-sig", errors="replace", newline="")
+
+
+def _csv_header(path: Path) -> tuple[list[str], str]:
+    """A CSV file's column names and delimiter, from its first line."""
+    with _open_text(path) as handle:
+        first = handle.readline()
+    if not first.strip():
+        return [], ","
     try:
-        return {row[0] for row in con.execute(
-            f"select column_name from (describe select * from {reader})", {"path": str(path)}
-        ).fetchall()}
-    except duckdb.Error as error:
+        delimiter = csv.Sniffer().sniff(first, delimiters=",;\t|").delimiter
+    except csv.Error:
+        delimiter = ","
+    names = next(csv.reader([first], delimiter=delimiter))
+    return [name.strip() for name in names], delimiter
+
+
+def _file_keys(path: Path) -> set[str]:
+    """The column names of a file (JSON lines: the keys of its first 1,000 objects)."""
+    name = path.name.lower().removesuffix(".gz")
+    try:
+        if name.endswith((".jsonl", ".ndjson")):
+            keys: set[str] = set()
+            with _open_text(path) as handle:
+                for number, line in enumerate(handle):  # a sample of 1,000 lines, not the file
+                    if number >= 1000:
+                        break
+                    try:
+                        row = json.loads(line)
+                    except ValueError:
+                        continue
+                    if isinstance(row, dict):
+                        keys.update(row)
+            return keys
+        if name.endswith(".csv"):
+            return set(_csv_header(path)[0])
+        with duckdb.connect() as con:
+            return {row[0] for row in con.execute(
+                "select name from parquet_schema($path)", {"path": str(path)}
+            ).fetchall()}
+    except (OSError, EOFError, duckdb.Error, UnicodeError) as error:
         raise BadInput(f"{path}: cannot be read ({str(error).splitlines()[0]})") from error
+
+
+def check_inputs(paths: list[str]) -> dict[Path, str | None]:
+    """Every file named by `paths` with its kind ('claims', 'outcomes', None when empty).
+    Raises BadInput for a missing, unreadable or unrecognisable file; writes nothing."""
+    return {path: _file_kind(_file_keys(path), path) for path in resolve_paths(paths)}
 
 
 def _file_kind(keys: set[str], path: Path) -> str | None:
@@ -237,21 +266,28 @@ def _stage_lines(con: duckdb.DuckDBPyConnection, path: Path, index: int) -> None
 
 def _stage_table(con: duckdb.DuckDBPyConnection, path: Path, index: int) -> None:
     """Stage a CSV or Parquet file: each row to JSON text, then the same path as JSON lines.
-    Malformed CSV lines are kept with their reason."""
+    A malformed CSV line (too many or too few fields, a broken quote) is kept with its reason
+    and the good lines load."""
     params = {"index": index, "file": str(path), "path": str(path)}
-    if path.name.lower().endswith(".csv"):
-        reader = ("read_csv($path, all_varchar = true, header = true, quote = '\"', "
-                  "escape = '\"', store_rejects = true)")
+    is_csv = path.name.lower().endswith(".csv")
+    if is_csv:
+        names, delimiter = _csv_header(path)
+        params |= {"columns": {name: "VARCHAR" for name in names}, "delimiter": delimiter}
+        # The header is read by Python and the dialect given, so one bad line cannot
+        # mislead DuckDB's sniffer into rejecting the whole file.
+        reader = ("read_csv($path, columns = $columns, header = false, skip = 1, "
+                  "auto_detect = false, delim = $delimiter, quote = '\"', escape = '\"', "
+                  "store_rejects = true)")
         line = "row_number() over () + 1"
     else:
         reader, line = "read_parquet($path)", "row_number() over ()"
     rows = f"(select {line} as line, to_json(t)::varchar as raw from {reader} as t)"
     con.execute(f"insert into staged_rows by name {_from_raw(rows)}", params)
-    if path.name.lower().endswith(".csv"):
+    if is_csv:
         con.execute(
             """
             insert into staged_rows (file_index, file, line, raw, pre_reason, fast)
-            select $index, $file, line, csv_line,
+            select $index, $file, line, rtrim(csv_line, chr(10) || chr(13)),
                    'malformed CSV row (' || lower(error_type::varchar) || ')', false
             from reject_errors
             """,
@@ -301,8 +337,8 @@ def ingest(
         # Every file's kind is known before anything is staged, let alone written.
         kinds = {
             index: kind
-            for index, (path, plain) in enumerate(zip(files, readable))
-            if (kind := _file_kind(_file_keys(con, plain), path))
+            for index, path in enumerate(files)
+            if (kind := _file_kind(_file_keys(path), path))
         }
         for index in kinds:
             note(f"reading {files[index].name}")
@@ -402,11 +438,19 @@ def _validate(con: duckdb.DuckDBPyConnection, claim_files: list[int], outcome_fi
 def _merge(con: duckdb.DuckDBPyConnection, *, dry_run: bool) -> dict[str, int]:
     """Classify staged rows against the warehouse and (unless dry) write them."""
     statements = sql_text("ingest_merge.sql").split(";\n")
-    counts = {}
+    repeats = con.execute("""
+        select (select count(*) - count(distinct claim_id) from staged_claims where reason is null),
+               (select count(*) - count(distinct (claim_id, event, "at", "by"))
+                from staged_outcomes where reason is null)
+    """).fetchall()[0]
     for statement in statements:
         text = statement.strip()
-        if not text or (dry_run and "-- write" in text):
+        if not text or (dry_run and text.startswith("-- write")):
             continue
+        if "-- dedupe: the last row for an id" in text and not repeats[0]:
+            text = text.replace("qualify row_number() over (partition by claim_id", "-- ")
+        if "-- dedupe: the last row for a key" in text and not repeats[1]:
+            text = text.replace("qualify row_number() over (", "-- ")
         con.execute(text, {"waiting": WAITING} if "$waiting" in text else {})
     counts = fetch_frame(con, "select * from ingest_counts").row(0, named=True)
     return {name: int(value or 0) for name, value in counts.items()}

@@ -3,13 +3,15 @@
 create or replace temp table claim_changes as
 with valid as (
     select * from staged_claims where reason is null
+    -- dedupe: the last row for an id wins (skipped when no id repeats: a sort of every row)
     qualify row_number() over (partition by claim_id order by file_index desc, line desc) = 1
 ),
 hashed as (
+    -- DuckDB's 64-bit hash tells a changed claim from a re-ingest; should a DuckDB upgrade
+    -- change it, a re-ingest reports claims as updated once, and loses nothing.
     select *,
-           md5(concat_ws(chr(31), strftime(published_at, '%Y-%m-%dT%H:%M:%S'), source,
-                         coalesce(source_kind_given, ''), coalesce(affiliation, ''), outlet, text,
-                         coalesce(subject, ''), coalesce(story, ''), coalesce(url, ''))) as content_hash
+           hash(published_at, source, source_kind_given, affiliation, outlet, "text", subject,
+                story, url)::varchar as content_hash
     from valid
 ),
 final as (
@@ -25,8 +27,8 @@ select * from final;
 create or replace temp table outcome_changes as
 with valid as (
     select * from staged_outcomes where reason is null
-    qualify row_number() over (
-        partition by claim_id, event, "at", "by" order by was_waiting, file_index desc, line desc) = 1
+    -- dedupe: the last row for a key wins (skipped when no key repeats)
+    qualify row_number() over (partition by claim_id, event, "at", "by" order by was_waiting, file_index desc, line desc) = 1
 ),
 final as (
     select v.*,
@@ -63,7 +65,7 @@ select
     (select count(*) from outcome_changes where change = 'same') as outcomes_unchanged,
     (select count(*) from outcome_changes where change = 'new' and was_waiting) as released,
     (select count(*) from quarantine_new where reason <> $waiting) as quarantined,
-    (select count(*) from quarantine_new where reason = $waiting) as waiting;
+    (select count(*) from staged_outcomes where reason = $waiting and not was_waiting) as waiting;
 
 -- write
 delete from main.claims
@@ -92,7 +94,13 @@ from outcome_changes
 where change <> 'same';
 
 -- write
-delete from main.quarantine where reason = $waiting;
+delete from main.quarantine as q
+where q.reason = $waiting
+  and not exists (
+      select 1 from quarantine_new as n
+      where n.reason = $waiting and n.file = q.file and n.line is not distinct from q.line
+        and n.raw is not distinct from q.raw
+  );
 
 -- write
 insert into main.quarantine (file, line, reason, raw, kind, claim_id, quarantined_at)

@@ -1,0 +1,284 @@
+"""Tests for warehouse.identity: folding, titles, named vs anonymous, descriptor @ outlet pooling,
+outlets, and source_id stability, first on the expressions themselves, then through ingest."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from warehouse import identity
+
+
+def apply(expr_of, values: list[str]) -> list[str]:
+    """Run an identity expression over a column of strings."""
+    frame = pl.DataFrame({"value": values}, schema={"value": pl.String})
+    return frame.select(expr_of(pl.col("value"))).to_series().to_list()
+
+
+def identify(source: str, source_kind: str | None = None) -> dict:
+    """The identity row of one (source, source_kind)."""
+    frame = pl.DataFrame({"source": [source], "source_kind": [source_kind]},
+                         schema={"source": pl.String, "source_kind": pl.String})
+    return identity.identify_sources(frame).row(0, named=True)
+
+
+# ----------------------------------------------------------------------------- folding
+
+
+@pytest.mark.parametrize(
+    "given, folded",
+    [
+        ("Steve Witkoff", "steve witkoff"),
+        ("  STEVE   witkoff  ", "steve witkoff"),
+        ("Steve\tWitkoff", "steve witkoff"),
+        ("Steve Witkoff!!", "steve witkoff"),
+        ("Benjamín Netanyahu", "benjamin netanyahu"),
+        ("Recep Tayyip Erdoğan", "recep tayyip erdogan"),
+        ("Emmanuel Macron.", "emmanuel macron"),
+        ("Al-Jazeera", "al jazeera"),
+        ("مسؤول فلسطيني", "مسؤول فلسطيني"),
+        ("  مسؤول   فلسطيني  ", "مسؤول فلسطيني"),
+        ("גורם ישראלי", "גורם ישראלי"),
+    ],
+)
+def test_fold_folds_case_spacing_punctuation_and_latin_diacritics(given, folded):
+    assert apply(identity.fold, [given]) == [folded]
+
+
+def test_fold_keeps_the_letters_of_every_script():
+    [folded] = apply(identity.fold, ["مسؤول فلسطيني"])
+    # ؤ decomposes to و + hamza above under NFKD; it must come back whole, not as a bare و
+    assert "ؤ" in folded
+    assert folded != "مسوول فلسطيني"
+    assert apply(identity.fold, ["Юлия Тимошенко"]) == ["юлия тимошенко"]
+    assert apply(identity.fold, ["習近平"]) == ["習近平"]
+
+
+def test_fold_drops_arabic_and_hebrew_vowel_marks_but_not_letters():
+    assert apply(identity.fold, ["مُسؤول فلسطيني", "מְקוֹר ישראלי"]) == [
+        "مسؤول فلسطيني", "מקור ישראלי"]
+
+
+# ----------------------------------------------------------------------------- named sources
+
+
+@pytest.mark.parametrize(
+    "given, key, display",
+    [
+        ("Steve Witkoff", "steve witkoff", "Steve Witkoff"),
+        ("US special envoy Steve Witkoff", "steve witkoff", "Steve Witkoff"),
+        ("U.S. Special Envoy Steve Witkoff", "steve witkoff", "Steve Witkoff"),
+        ("Steve Witkoff, US envoy", "steve witkoff", "Steve Witkoff"),
+        ("Prime Minister Benjamin Netanyahu", "benjamin netanyahu", "Benjamin Netanyahu"),
+        ("Israeli Prime Minister Benjamin Netanyahu", "benjamin netanyahu", "Benjamin Netanyahu"),
+        ("Secretary of State Marco Rubio", "marco rubio", "Marco Rubio"),
+        ("Former President Donald Trump", "donald trump", "Donald Trump"),
+        ("Hamas spokesman Hazem Qassem", "hazem qassem", "Hazem Qassem"),
+        ("Hamas", "hamas", "Hamas"),
+        ("White House", "white house", "White House"),
+        ("مسؤول فلسطيني", "مسؤول فلسطيني", "مسؤول فلسطيني"),
+    ],
+)
+def test_a_leading_title_and_the_words_before_it_are_dropped(given, key, display):
+    assert apply(identity.named_key, [given]) == [key]
+    assert apply(identity.named_display, [given]) == [display]
+
+
+def test_a_title_alone_is_not_emptied():
+    assert apply(identity.named_key, ["Prime Minister"]) == ["prime minister"]
+
+
+@pytest.mark.parametrize("given", ["Senior Hamas official Basem Naim",
+                                   "Top Hamas official Osama Hamdan"])
+def test_a_named_person_with_a_seniority_word_before_the_title_stays_named(given):
+    row = identify(given)
+    assert row["kind"] == "named"
+    assert row["source_key"] == " ".join(given.lower().split()[-2:])
+
+
+@pytest.mark.parametrize("given", ["General Motors", "Justice Department"])
+def test_a_title_word_inside_an_organisation_name_is_kept(given):
+    assert apply(identity.named_key, [given]) == [given.lower()]
+
+
+# ----------------------------------------------------------------------------- kind
+
+
+@pytest.mark.parametrize(
+    "source, kind",
+    [
+        ("a Palestinian official", "anonymous"),
+        ("an Israeli source", "anonymous"),
+        ("two senior officials", "anonymous"),
+        ("a person familiar with the talks", "anonymous"),
+        ("officials who spoke on condition of anonymity", "anonymous"),
+        ("Palestinian officials", "anonymous"),
+        ("people familiar with the matter", "anonymous"),
+        ("an Israeli source who spoke to Haaretz", "anonymous"),
+        ("Steve Witkoff", "named"),
+        ("US special envoy Steve Witkoff", "named"),
+        ("Hamas", "named"),
+        ("Prime Minister Benjamin Netanyahu", "named"),
+        ("مسؤول فلسطيني", "named"),
+    ],
+)
+def test_kind_is_inferred_from_the_source(source, kind):
+    assert apply(identity.infer_kind, [source]) == [kind]
+    assert identify(source)["kind"] == kind
+
+
+@pytest.mark.parametrize("source, given", [("Hamas", "anonymous"),
+                                           ("a Palestinian official", "named")])
+def test_a_given_source_kind_wins(source, given):
+    assert identify(source, given)["kind"] == given
+
+
+# ----------------------------------------------------------------------------- descriptors
+
+
+@pytest.mark.parametrize(
+    "source, descriptor",
+    [
+        ("a Palestinian official", "palestinian official"),
+        ("Palestinian officials", "palestinian official"),
+        ("two Palestinian officials", "palestinian official"),
+        ("two senior Palestinian officials", "palestinian official"),  # seniority is pooled
+        ("an Israeli source who spoke to Haaretz", "israeli source"),
+        ("Israeli sources", "israeli source"),
+        ("a senior Israeli official who spoke on condition of anonymity", "israeli official"),
+        ("people familiar with the talks", "person"),
+        ("a person familiar with the talks", "person"),
+        ("a US official", "us official"),
+        ("three Egyptian diplomats", "egyptian diplomat"),
+    ],
+)
+def test_an_anonymous_descriptor_drops_articles_numbers_and_clauses_and_is_singular(
+    source, descriptor
+):
+    row = identify(source)
+    assert row["kind"] == "anonymous"
+    assert row["source_key"] == descriptor
+
+
+def test_descriptor_display_keeps_acronyms_and_capitalises():
+    assert identify("a US official")["source_display"] == "US official"
+    assert identify("two Palestinian officials")["source_display"] == "Palestinian official"
+
+
+@pytest.mark.parametrize("given", ["The Times of Israel", "Times of Israel", "the times of israel",
+                                   "  Times  of Israel ", "THE TIMES OF ISRAEL"])
+def test_outlets_fold_and_lose_a_leading_the(given):
+    assert apply(identity.outlet_key, [given]) == ["times of israel"]
+
+
+def test_outlet_display_drops_the_leading_the_but_keeps_case():
+    assert apply(identity.outlet_display, ["The Times of Israel"]) == ["Times of Israel"]
+
+
+# ----------------------------------------------------------------------------- through ingest
+
+
+def test_descriptor_at_outlet_pools_at_one_outlet_and_splits_across_outlets(
+    warehouse, tmp_path, rows, ingest_ok, query
+):
+    descriptions = ["a Palestinian official", "Palestinian officials", "two Palestinian officials"]
+    claims = [rows.claim(f"toi-{i}", source=s, outlet="The Times of Israel")
+              for i, s in enumerate(descriptions)]
+    claims += [rows.claim(f"haaretz-{i}", source=s, outlet="Haaretz") for i, s in enumerate(descriptions)]
+    ingest_ok(rows.jsonl(tmp_path / "claims.jsonl", claims))
+
+    by_outlet = query("select outlet_name, count(distinct source_id), count(*) from claims "
+                      "group by outlet_name order by 1")
+    assert by_outlet == [("Haaretz", 1, 3), ("Times of Israel", 1, 3)]
+    assert query("select count(distinct source_id) from claims") == [(2,)]
+    assert query("select source, kind, outlet, claims from sources order by source") == [
+        ("Palestinian official @ Haaretz", "anonymous", "Haaretz", 3),
+        ("Palestinian official @ Times of Israel", "anonymous", "Times of Israel", 3),
+    ]
+
+
+def test_outlet_spellings_fold_to_one_outlet(warehouse, tmp_path, rows, ingest_ok, query):
+    ingest_ok(rows.jsonl(tmp_path / "claims.jsonl", [
+        rows.claim("a", source="a Palestinian official", outlet="The Times of Israel"),
+        rows.claim("b", source="a Palestinian official", outlet="Times of Israel"),
+        rows.claim("c", source="Steve Witkoff", outlet="THE TIMES OF ISRAEL"),
+    ]))
+
+    assert query("select count(distinct source_id) from claims where claim_id in ('a', 'b')") == [(1,)]
+    assert query("select outlet, claims from outlets") == [("Times of Israel", 3)]
+
+
+def test_named_spellings_and_titles_are_one_source_at_any_outlet(
+    warehouse, tmp_path, rows, ingest_ok, query
+):
+    ingest_ok(rows.jsonl(tmp_path / "claims.jsonl", [
+        rows.claim("a", source="Steve Witkoff", outlet="Axios"),
+        rows.claim("b", source="US special envoy Steve Witkoff", outlet="Times of Israel"),
+        rows.claim("c", source="Steve  WITKOFF!", outlet="Haaretz"),
+        rows.claim("d", source="Prime Minister Benjamin Netanyahu"),
+        rows.claim("e", source="Benjamin Netanyahu"),
+    ]))
+
+    assert query("select source, kind, claims from sources order by source") == [
+        ("Benjamin Netanyahu", "named", 2), ("Steve Witkoff", "named", 3)]
+
+
+def test_a_name_in_lower_case_is_the_same_named_source(warehouse, tmp_path, rows, ingest_ok, query):
+    ingest_ok(rows.jsonl(tmp_path / "claims.jsonl", [
+        rows.claim("a", source="Steve Witkoff", outlet="Axios"),
+        rows.claim("b", source="steve witkoff", outlet="Haaretz"),
+    ]))
+
+    assert query("select source, kind, claims from sources") == [("Steve Witkoff", "named", 2)]
+
+
+def test_a_given_source_kind_decides_the_identity(warehouse, tmp_path, rows, ingest_ok, query):
+    ingest_ok(rows.jsonl(tmp_path / "claims.jsonl", [
+        rows.claim("a", source="Hamas", source_kind="anonymous", outlet="Al Jazeera"),
+        rows.claim("b", source="Hamas", outlet="Al Jazeera"),
+    ]))
+
+    assert query("select claim_id, source_kind from claims order by 1") == [
+        ("a", "anonymous"), ("b", "named")]
+    assert query("select count(distinct source_id) from claims") == [(2,)]
+
+
+SOURCES = [("Steve Witkoff", "Axios"), ("a Palestinian official", "The Times of Israel"),
+           ("an Israeli source", "Haaretz"), ("مسؤول فلسطيني", "Al Jazeera")]
+
+
+def test_source_id_is_stable_across_reingest_and_a_fresh_warehouse(
+    tmp_path, rows, ingest_ok, query
+):
+    everything = rows.jsonl(tmp_path / "all.jsonl", [
+        rows.claim(f"c{i}", source=source, outlet=outlet) for i, (source, outlet) in enumerate(SOURCES)])
+    ingest_ok(everything)
+    first = dict(query("select source, source_id from claims"))
+    ingest_ok(everything)
+    assert dict(query("select source, source_id from claims")) == first
+
+    # a fresh warehouse that sees the sources in another order, beside other sources
+    fresh = tmp_path / "fresh.duckdb"
+    ingest_ok(rows.jsonl(tmp_path / "reversed.jsonl", [
+        rows.claim("x0", source="Marco Rubio"),
+        *(rows.claim(f"x{i + 1}", source=source, outlet=outlet)
+          for i, (source, outlet) in enumerate(reversed(SOURCES))),
+    ]), db_path=fresh)
+    again = dict(query("select source, source_id from claims", db_path=fresh))
+    assert {source: again[source] for source in first} == first
+    assert len(set(first.values())) == len(SOURCES)
+
+
+def test_the_ceasefire_identities(ceasefire, ingest_ok, query):
+    ingest_ok(ceasefire / "claims.jsonl", ceasefire / "outcomes.jsonl")
+
+    ids = dict(query("select claim_id, source_id from claims"))
+    assert ids["gz-001"] == ids["gz-002"]  # "a Palestinian official" @ Times of Israel, twice
+    assert ids["gz-006"] == ids["gz-007"]  # "an Israeli source" @ Haaretz, twice
+    assert ids["gz-004"] != ids["gz-005"]  # "Whitcoff" is not merged without an alias
+    assert len(set(ids.values())) == 5
+    assert query("select source, kind from sources where claims = 2 order by source") == [
+        ("Israeli source @ Haaretz", "anonymous"),
+        ("Palestinian official @ Times of Israel", "anonymous"),
+    ]
+    assert query("select source_name from claims where claim_id = 'gz-005'") == [("Steve Witkoff",)]

@@ -1,0 +1,762 @@
+"""Tests for warehouse.ingest through `trackrecord ingest`: validation and quarantine, dates,
+waiting outcomes, idempotence and updates, file formats and paths, dry runs and exit codes.
+
+Each test writes a few rows of its own, runs the CLI against a warehouse under tmp_path, then
+reopens the warehouse read-only to check what was written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import Reader, claim_row, outcome_row, write_jsonl
+from jobs.cli import cli
+
+SUMMARY = re.compile(
+    r"(?P<files>\d+) file\(s\): claims (?P<claims_loaded>\d+) loaded, (?P<claims_updated>\d+) updated, "
+    r"(?P<claims_unchanged>\d+) unchanged; outcomes (?P<outcomes_loaded>\d+) loaded, "
+    r"(?P<outcomes_updated>\d+) updated, (?P<outcomes_unchanged>\d+) unchanged; "
+    r"(?P<quarantined>\d+) quarantined, (?P<waiting>\d+) waiting for their claim"
+)
+
+
+def counts(result) -> dict[str, int]:
+    """The numbers of an ingest's summary line."""
+    match = SUMMARY.search(result.output)
+    assert match, f"no summary line in {result.output!r}"
+    return {name: int(value) for name, value in match.groupdict().items()}
+
+
+def assert_readable(reason: str) -> None:
+    """A reason a person understands: words, not a code, a null or an exception's repr."""
+    assert isinstance(reason, str) and len(reason.strip()) >= 8, reason
+    assert reason[0].isalpha(), reason
+    for junk in ("None", "null", "NULL", "Traceback", "Error:", "nan'"):
+        assert junk not in reason, reason
+
+
+# ----------------------------------------------------------------------------- quarantine reasons
+
+CLAIM_CASES = {
+    "broken JSON": ('{"claim_id": "bad", "published_at": ', ["JSON"]),
+    "not an object": ('["bad", "2025-05-29"]', ["object"]),
+    "a bare string": ('"bad"', ["object"]),
+    "missing claim_id": ({"published_at": "2025-05-29", "source": "Hamas", "outlet": "Axios",
+                          "text": "t"}, ["claim_id"]),
+    "blank claim_id": ({"claim_id": "  ", "published_at": "2025-05-29", "source": "Hamas",
+                        "outlet": "Axios", "text": "t"}, ["claim_id"]),
+    "missing published_at": ({"claim_id": "bad", "source": "Hamas", "outlet": "Axios",
+                              "text": "t"}, ["published_at"]),
+    "unreal published_at": ({"claim_id": "bad", "published_at": "2025-13-45", "source": "Hamas",
+                             "outlet": "Axios", "text": "t"}, ["published_at", "2025-13-45"]),
+    "30 February": ({"claim_id": "bad", "published_at": "2025-02-30", "source": "Hamas",
+                     "outlet": "Axios", "text": "t"}, ["published_at", "2025-02-30"]),
+    "empty source": ({"claim_id": "bad", "published_at": "2025-05-29", "source": "",
+                      "outlet": "Axios", "text": "t"}, ["source"]),
+    "missing source": ({"claim_id": "bad", "published_at": "2025-05-29", "outlet": "Axios",
+                        "text": "t"}, ["source"]),
+    "missing outlet": ({"claim_id": "bad", "published_at": "2025-05-29", "source": "Hamas",
+                        "text": "t"}, ["outlet"]),
+    "missing text": ({"claim_id": "bad", "published_at": "2025-05-29", "source": "Hamas",
+                      "outlet": "Axios"}, ["text"]),
+    "empty text": ({"claim_id": "bad", "published_at": "2025-05-29", "source": "Hamas",
+                    "outlet": "Axios", "text": "   "}, ["text"]),
+    "unknown source_kind": ({"claim_id": "bad", "published_at": "2025-05-29", "source": "Hamas",
+                             "source_kind": "maybe", "outlet": "Axios", "text": "t"},
+                            ["source_kind", "maybe"]),
+}
+
+
+OUTCOME_CASES = {
+    "broken JSON": ('{"claim_id": "c1", "event": "denied",', ["JSON"]),
+    "not an object": ('"denied"', ["object"]),
+    "missing claim_id": ({"event": "denied", "at": "2025-05-30"}, ["claim_id"]),
+    "missing event": ({"claim_id": "c1", "at": "2025-05-30"}, ["event"]),
+    "unknown event": ({"claim_id": "c1", "event": "exploded", "at": "2025-05-30"},
+                      ["event", "exploded"]),
+    "missing at": ({"claim_id": "c1", "event": "denied"}, ["at"]),
+    "unreal at": ({"claim_id": "c1", "event": "denied", "at": "2025-02-30"}, ["2025-02-30"]),
+    "rated without verdict": ({"claim_id": "c1", "event": "rated", "at": "2025-05-30"},
+                              ["rated", "verdict"]),
+    "verdict above 1": ({"claim_id": "c1", "event": "rated", "at": "2025-05-30", "verdict": 1.7},
+                        ["verdict", "1.7"]),
+    "verdict below 0": ({"claim_id": "c1", "event": "rated", "at": "2025-05-30",
+                         "verdict": "-0.1"}, ["verdict", "-0.1"]),
+    "unknown verdict word": ({"claim_id": "c1", "event": "rated", "at": "2025-05-30",
+                              "verdict": "sorta"}, ["verdict", "sorta"]),
+    "dated before its claim": ({"claim_id": "c1", "event": "denied", "at": "2025-05-28"},
+                               ["before", "2025-05-28"]),
+}
+
+VERDICTS = [("true", "true"), ("Mostly-True", "mostly-true"), ("half-true", "half-true"),
+            ("mostly-false", "mostly-false"), ("barely-true", "barely-true"), ("FALSE", "false"),
+            ("pants-fire", "pants-fire"), (0, "0"), (1, "1"), (0.5, "0.5"), ("0.25", "0.25")]
+
+DATE_CASES = [  # (claim published_at, outcome at, loads)
+    ("2025-05-29", "2025-05-29", True),                      # same day is fine
+    ("2025-05-29T18:00:00Z", "2025-05-29", True),            # a date-only value is the whole day
+    ("2025-05-29", "2025-05-28T23:59:59Z", False),           # the day before
+    ("2025-05-29", "2025-05-28", False),
+    # 01:00 at +03:00 is 22:00 UTC the day before: the outcome's UTC day
+    ("2025-05-30T01:00:00+03:00", "2025-05-29", True),
+    # the outcome's 01:00 at +03:00 is 29 May in UTC: a day before a 30 May claim
+    ("2025-05-30", "2025-05-30T01:00:00+03:00", False),
+    # 23:30 at -02:00 is 01:30 UTC on 30 May: a 29 May outcome is a day early
+    ("2025-05-29T23:30:00-02:00", "2025-05-29", False),
+    ("2025-05-29T23:30:00-02:00", "2025-05-30T00:10:00+00:00", True),
+]
+
+
+@pytest.fixture(scope="module")
+def zoo(tmp_path_factory):
+    """One warehouse holding every kind of bad row beside good ones (one ingest keeps the suite
+    fast): claims.jsonl = a good claim, then CLAIM_CASES one per line; outcomes.jsonl = a good
+    outcome, then OUTCOME_CASES, then one rated outcome per verdict; dates.jsonl /
+    date_outcomes.jsonl = one claim and one outcome per DATE_CASES entry."""
+    folder = tmp_path_factory.mktemp("zoo")
+    claims = write_jsonl(folder / "claims.jsonl", [
+        claim_row("c1", published_at="2025-05-29"), *(bad for bad, _ in CLAIM_CASES.values())])
+    outcomes = write_jsonl(folder / "outcomes.jsonl", [
+        outcome_row("c1"),
+        *(bad for bad, _ in OUTCOME_CASES.values()),
+        *(outcome_row("c1", event="rated", by=f"checker {i}", verdict=verdict)
+          for i, (verdict, _) in enumerate(VERDICTS)),
+    ])
+    dates = write_jsonl(folder / "dates.jsonl", [
+        claim_row(f"d{i}", published_at=published) for i, (published, _, _) in enumerate(DATE_CASES)])
+    date_outcomes = write_jsonl(folder / "date_outcomes.jsonl", [
+        outcome_row(f"d{i}", at=at) for i, (_, at, _) in enumerate(DATE_CASES)])
+    db = folder / "wh.duckdb"
+    result = CliRunner().invoke(
+        cli, ["--db", str(db), "ingest", *map(str, [claims, outcomes, dates, date_outcomes])])
+    assert result.exit_code == 0, result.output
+    reader = Reader()
+    yield {"db": db, "claims": claims, "outcomes": outcomes, "result": result,
+           "date_outcomes": date_outcomes,
+           "query": lambda sql, params=None: reader.query(db, sql, params)}
+    reader.close()
+
+
+def held(zoo, file, line) -> list[tuple]:
+    return zoo["query"]("select reason, raw, kind from quarantine where file = $file and line = $line",
+                        {"file": str(zoo[file]), "line": line})
+
+
+@pytest.mark.parametrize("case", list(CLAIM_CASES))
+def test_a_bad_claim_row_is_quarantined_with_a_readable_reason(case, zoo):
+    line = 2 + list(CLAIM_CASES).index(case)
+    bad, words = CLAIM_CASES[case]
+
+    [(reason, raw, kind)] = held(zoo, "claims", line)
+
+    assert kind == "claims"
+    assert raw == (bad if isinstance(bad, str) else json.dumps(bad, ensure_ascii=False))
+    assert_readable(reason)
+    for word in words:
+        assert word in reason, reason
+
+
+@pytest.mark.parametrize("case", list(OUTCOME_CASES))
+def test_a_bad_outcome_row_is_quarantined_with_a_readable_reason(case, zoo):
+    line = 2 + list(OUTCOME_CASES).index(case)
+    _, words = OUTCOME_CASES[case]
+
+    [(reason, _, kind)] = held(zoo, "outcomes", line)
+
+    assert kind == "outcomes"
+    assert reason != "unknown claim"
+    assert_readable(reason)
+    for word in words:
+        assert word in reason, reason
+
+
+def test_good_rows_load_beside_the_bad_ones(zoo):
+    assert zoo["query"]("select count(*) from claims where claim_id = 'c1'") == [(1,)]
+    assert zoo["query"]("select count(*) from claims where claim_id = 'bad'") == [(0,)]
+    assert zoo["query"]("select count(*) from quarantine where reason = 'unknown claim'") == [(0,)]
+    assert zoo["query"]("select count(*) from quarantine where file = $f",
+                        {"f": str(zoo["claims"])}) == [(len(CLAIM_CASES),)]
+    result = counts(zoo["result"])
+    assert result["claims_loaded"] == 1 + len(DATE_CASES)
+    assert result["outcomes_loaded"] == 1 + len(VERDICTS) + sum(loads for *_, loads in DATE_CASES)
+    assert result["quarantined"] == (len(CLAIM_CASES) + len(OUTCOME_CASES)
+                                     + sum(not loads for *_, loads in DATE_CASES))
+
+
+@pytest.mark.parametrize("verdict, stored", VERDICTS)
+def test_every_verdict_of_the_contract_loads(verdict, stored, zoo):
+    by = f"checker {VERDICTS.index((verdict, stored))}"
+    [(value,)] = zoo["query"]('select verdict from outcomes where "by" = $by', {"by": by})
+    assert value == stored or float(value) == float(stored)
+
+
+# ----------------------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize("case", range(len(DATE_CASES)),
+                         ids=[f"{p} vs {a}" for p, a, _ in DATE_CASES])
+def test_outcome_dates_compare_with_the_claim_by_utc_calendar_day(case, zoo):
+    loads = DATE_CASES[case][2]
+    loaded = zoo["query"]("select count(*) from outcomes where claim_id = $id", {"id": f"d{case}"})
+    assert loaded == [(1 if loads else 0,)]
+    reasons = held(zoo, "date_outcomes", case + 1)
+    if loads:
+        assert reasons == []
+    else:
+        [(reason, _, _)] = reasons
+        assert "before" in reason
+
+
+def test_datetimes_are_stored_in_utc(warehouse, tmp_path, rows, ingest_ok, query):
+    claims = rows.jsonl(tmp_path / "claims.jsonl",
+                        [rows.claim("c1", published_at="2025-05-30T01:00:00+03:00"),
+                         rows.claim("c2", published_at="2025-05-30")])
+    outcomes = rows.jsonl(tmp_path / "outcomes.jsonl",
+                          [rows.outcome("c1", at="2025-05-30T12:00:00-04:00")])
+
+    ingest_ok(claims, outcomes)
+
+    assert query("select claim_id, published_at from claims order by claim_id") == [
+        ("c1", dt.datetime(2025, 5, 29, 22, 0)),
+        ("c2", dt.datetime(2025, 5, 30, 0, 0)),
+    ]
+    assert query('select "at" from outcomes') == [(dt.datetime(2025, 5, 30, 16, 0),)]
+
+
+# ----------------------------------------------------------------------------- waiting outcomes
+
+
+def test_an_outcome_waits_for_its_claim_and_loads_when_the_claim_arrives(
+    warehouse, tmp_path, rows, ingest_ok, query
+):
+    first = rows.jsonl(tmp_path / "claims1.jsonl", [rows.claim("c1")])
+    outcomes = rows.jsonl(tmp_path / "outcomes.jsonl",
+                          [rows.outcome("c1"), rows.outcome("c2", by="Steve Witkoff")])
+
+    result = ingest_ok(first, outcomes)
+
+    assert counts(result)["waiting"] == 1
+    assert counts(result)["quarantined"] == 0  # waiting is not a failure
+    assert query("select claim_id from outcomes") == [("c1",)]
+    assert query("select reason, claim_id, line from quarantine") == [("unknown claim", "c2", 2)]
+
+    second = rows.jsonl(tmp_path / "claims2.jsonl", [rows.claim("c2")])
+    result = ingest_ok(second)
+
+    assert counts(result)["outcomes_loaded"] == 1
+    assert counts(result)["waiting"] == 0
+    assert query('select claim_id, "by" from outcomes order by claim_id') == [
+        ("c1", "Hamas"), ("c2", "Steve Witkoff")]
+    assert query("select count(*) from quarantine") == [(0,)]
+
+
+def test_a_released_outcome_is_still_checked_against_its_claims_date(
+    warehouse, tmp_path, rows, ingest_ok, query
+):
+    claims = rows.jsonl(tmp_path / "claims.jsonl", [rows.claim("c1")])
+    outcomes = rows.jsonl(tmp_path / "outcomes.jsonl", [rows.outcome("c2", at="2025-05-20")])
+    ingest_ok(claims, outcomes)
+
+    ingest_ok(rows.jsonl(tmp_path / "late.jsonl", [rows.claim("c2", published_at="2025-05-29")]))
+
+    assert query("select count(*) from outcomes") == [(0,)]
+    [(reason,)] = query("select reason from quarantine")
+    assert "before" in reason
+
+
+def test_an_outcome_whose_claim_comes_in_the_same_ingest_does_not_wait(
+    warehouse, tmp_path, rows, ingest_ok, query
+):
+    outcomes = rows.jsonl(tmp_path / "a_outcomes.jsonl", [rows.outcome("c1")])
+    claims = rows.jsonl(tmp_path / "b_claims.jsonl", [rows.claim("c1")])
+
+    result = ingest_ok(outcomes, claims)  # outcomes file named first
+
+    assert counts(result)["waiting"] == 0
+    assert query("select count(*) from outcomes") == [(1,)]
+
+
+def test_an_ingest_that_loads_nothing_exits_2_even_with_older_outcomes_waiting(
+    warehouse, tmp_path, rows, ingest_ok, trackrecord
+):
+    claims = rows.jsonl(tmp_path / "claims.jsonl", [rows.claim("c1")])
+    waits = rows.jsonl(tmp_path / "outcomes.jsonl", [rows.outcome("c2")])
+    ingest_ok(claims, waits)
+    broken = rows.jsonl(tmp_path / "broken.jsonl", [rows.claim("c3", text=None)])
+
+    result = trackrecord("ingest", broken)
+
+    assert result.exit_code == 2, result.output
+
+
+def test_reingesting_keeps_waiting_rows_as_they_were(
+    warehouse, tmp_path, rows, ingest_ok, snapshot
+):
+    claims = rows.jsonl(tmp_path / "claims.jsonl", [rows.claim("c1")])
+    outcomes = rows.jsonl(tmp_path / "outcomes.jsonl", [rows.outcome("c1"), rows.outcome("c2")])
+    ingest_ok(claims, outcomes)
+    before = snapshot()
+
+    ingest_ok(claims, outcomes)
+
+    assert snapshot() == before
+
+
+# ----------------------------------------------------------------------------- identity of rows
+
+
+def test_reingesting_the_same_files_changes_nothing(warehouse, tmp_path, rows, ingest_ok, snapshot):
+    claims = rows.jsonl(tmp_path / "claims.jsonl", [
+        rows.claim("c1"), rows.claim("c2", source="a Palestinian official",
+                                     outlet="The Times of Israel"),
+        rows.claim("bad", text=None),
+    ])
+    outcomes = rows.jsonl(tmp_path / "outcomes.jsonl", [
+        rows.outcome("c1"), rows.outcome("c1", event="rated", verdict="false", by=None),
+        rows.outcome("c2", event="exploded"),
+    ])
+    ingest_ok(claims, outcomes)
+    before = snapshot()
+    assert len(before["claims"]) == 2 and len(before["outcomes"]) == 2
+    assert len(before["quarantine"]) == 2
+
+    result = ingest_ok(claims, outcomes)
+
+    assert snapshot() == before
+    summary = counts(result)
+    summary.pop("quarantined")  # the bad rows are bad again; whether they count is a wording choice
+    assert summary == {
+        "files": 2, "claims_loaded": 0, "claims_updated": 0, "claims_unchanged": 2,
+        "outcomes_loaded": 0, "outcomes_updated": 0, "outcomes_unchanged": 2, "waiting": 0,
+    }
+
+
+def test_a_known_claim_id_with_new_content_updates_the_claim(
+    warehouse, tmp_path, rows, ingest_ok, query
+):
+    ingest_ok(rows.jsonl(tmp_path / "v1.jsonl", [
+        rows.claim("c1", source="Steve Whitcoff", text="first version"), rows.claim("c2")]))
+    [(old_source_id,)] = query("select source_id from claims where claim_id = 'c1'")
+
+    result = ingest_ok(rows.jsonl(tmp_path / "v2.jsonl", [
+        rows.claim("c1", source="Steve Witkoff", text="second version"), rows.claim("c2")]))
+
+    assert counts(result)["claims_updated"] == 1
+    assert counts(result)["claims_unchanged"] == 1
+    assert counts(result)["claims_loaded"] == 0
+    assert query("select claim_id, source, text from claims order by claim_id") == [
+        ("c1", "Steve Witkoff", "second version"),
+        ("c2", "Steve Witkoff", "The proposal is still on the table."),
+    ]
+    [(new_source_id,)] = query("select source_id from claims where claim_id = 'c1'")
+    assert new_source_id != old_source_id
+    # the sources table follows: Whitcoff has no claim left
+    assert query("select source, claims from sources") == [("Steve Witkoff", 2)]
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_within_one_file_the_last_row_for_an_id_wins(
+    warehouse, fmt, tmp_path, rows, ingest_ok, query
+):
+    data = [rows.claim("c1", text="first"), rows.claim("c2"), rows.claim("c1", text="last")]
+    path = getattr(rows, fmt)(tmp_path / f"claims.{fmt}", data)
+
+    result = ingest_ok(path)
+
+    assert query("select claim_id, text from claims order by claim_id") == [
+        ("c1", "last"), ("c2", "The proposal is still on the table.")]
+    assert counts(result)["claims_loaded"] == 2
+
+
+def test_outcome_identity_is_claim_event_at_and_by_with_missing_by_empty(
+    warehouse, tmp_path, rows, ingest_ok, query
+):
+    claims = rows.jsonl(tmp_path / "claims.jsonl", [rows.claim("c1")])
+    ingest_ok(claims, rows.jsonl(tmp_path / "o1.jsonl", [rows.outcome("c1", by=None)]))
+
+    same = rows.jsonl(tmp_path / "o2.jsonl", [
+        rows.outcome("c1", by=""),                            # missing by == empty by
+        rows.outcome("c1", by=None, at="2025-05-30T00:00:00Z"),  # the same instant
+    ])
+    result = ingest_ok(same)
+    assert counts(result)["outcomes_loaded"] == 0
+    assert counts(result)["outcomes_unchanged"] == 1
+    assert query('select "by" from outcomes') == [("",)]
+
+    other = rows.jsonl(tmp_path / "o3.jsonl", [
+        rows.outcome("c1", by="Hamas"),                        # another by
+        rows.outcome("c1", by=None, at="2025-05-31"),          # another day
+        rows.outcome("c1", by=None, event="contradicted"),     # another event
+    ])
+    result = ingest_ok(other)
+    assert counts(result)["outcomes_loaded"] == 3
+    assert query("select count(*) from outcomes") == [(4,)]
+
+
+def test_an_outcome_with_new_evidence_updates_in_place(warehouse, tmp_path, rows, ingest_ok, query):
+    claims = rows.jsonl(tmp_path / "claims.jsonl", [rows.claim("c1")])
+    ingest_ok(claims, rows.jsonl(tmp_path / "o1.jsonl", [rows.outcome("c1", note="first")]))
+
+    result = ingest_ok(rows.jsonl(tmp_path / "o2.jsonl", [
+        rows.outcome("c1", note="second", url="https://example.org/denial")]))
+
+    assert counts(result)["outcomes_updated"] == 1
+    assert query('select "by", note, url from outcomes') == [
+        ("Hamas", "second", "https://example.org/denial")]
+
+
+def test_within_one_file_the_last_outcome_row_for_a_key_wins(
+    warehouse, tmp_path, rows, ingest_ok, query
+):
+    claims = rows.jsonl(tmp_path / "claims.jsonl", [rows.claim("c1")])
+    outcomes = rows.jsonl(tmp_path / "o.jsonl", [
+        rows.outcome("c1", note="first"), rows.outcome("c1", note="last")])
+
+    ingest_ok(claims, outcomes)
+
+    assert query("select note from outcomes") == [("last",)]
+
+
+# ----------------------------------------------------------------------------- scripts
+
+
+ARABIC = {"source": "مسؤول فلسطيني", "outlet": "الجزيرة", "text": "قال مسؤول إن المحادثات متوقفة",
+          "affiliation": "فلسطيني", "subject": "ستيف ويتكوف"}
+HEBREW = {"source": "גורם ישראלי בכיר", "outlet": "הארץ", "text": "המשא ומתן תקוע",
+          "affiliation": "ישראלי", "subject": "חמאס"}
+
+
+def test_hebrew_and_arabic_text_and_sources_load_intact(
+    warehouse, tmp_path, rows, ingest_ok, query
+):
+    fields = ("source", "outlet", "text", "affiliation", "subject")
+    files = [getattr(rows, fmt)(tmp_path / f"claims.{fmt}",
+                                [rows.claim(f"ar-{fmt}", **ARABIC), rows.claim(f"he-{fmt}", **HEBREW)])
+             for fmt in ("jsonl", "csv", "parquet")]
+
+    ingest_ok(*files)
+
+    stored = query(f"select claim_id, {', '.join(fields)}, source_key, source_name "
+                   "from claims order by claim_id")
+    assert stored == [
+        (f"{lang}-{fmt}", *[given[k] for k in fields], given["source"], given["source"])
+        for lang, given in (("ar", ARABIC), ("he", HEBREW))
+        for fmt in ("csv", "jsonl", "parquet")
+    ]
+    assert "ؤ" in stored[0][6]  # the hamza is part of a letter, not a diacritic to drop
+    assert query("select count(*) from quarantine") == [(0,)]
+    # one identity per source, whatever file it came from
+    assert query("select count(distinct source_id) from claims") == [(2,)]
+
+
+# ----------------------------------------------------------------------------- formats and paths
+
+
+def test_csv_claims_and_outcomes(warehouse, tmp_path, rows, ingest_ok, query):
+    claims = rows.csv(tmp_path / "claims.csv", [
+        rows.claim("c1", text='he said, "no"'), rows.claim("c2", published_at="2025-13-45")])
+    outcomes = rows.csv(tmp_path / "outcomes.csv", [
+        {"claim_id": "c1", "event": "rated", "at": "2025-05-30", "by": "", "verdict": "0.7"},
+        {"claim_id": "c1", "event": "denied", "at": "2025-05-30", "by": "Hamas", "verdict": ""},
+    ])
+
+    ingest_ok(claims, outcomes)
+
+    assert query("select claim_id, text from claims") == [("c1", 'he said, "no"')]
+    assert query('select event, "by", verdict from outcomes order by event') == [
+        ("denied", "Hamas", None), ("rated", "", "0.7")]
+    # the header is line 1, so the second data row is line 3
+    [(line, reason)] = query("select line, reason from quarantine")
+    assert line == 3 and "2025-13-45" in reason
+
+
+@pytest.mark.parametrize("malformed", ["bad,2025-05-29,Hamas,Axios,text,extra field",
+                                       "bad,2025-05-29,Hamas,Axios"])
+def test_a_malformed_csv_row_is_quarantined_and_the_rest_loads(
+    malformed, warehouse, tmp_path, ingest_ok, query
+):
+    lines = ["claim_id,published_at,source,outlet,text"]
+    lines += [f"c{i},2025-05-29,Steve Witkoff,Axios,claim {i}" for i in range(1, 4)]
+    lines.insert(2, malformed)  # line 3 of the file
+    path = tmp_path / "claims.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    ingest_ok(path)
+
+    assert query("select claim_id from claims order by 1") == [("c1",), ("c2",), ("c3",)]
+    [(line, reason)] = query("select line, reason from quarantine")
+    assert line == 3
+    assert_readable(reason)
+    assert "CSV" in reason
+
+
+def test_parquet_claims_and_outcomes_with_typed_columns(
+    warehouse, tmp_path, rows, ingest_ok, query
+):
+    claims = rows.parquet(tmp_path / "claims.parquet", [
+        {"claim_id": "c1", "published_at": dt.date(2025, 5, 29), "source": "Hamas",
+         "outlet": "Al Jazeera", "text": "t"},
+        {"claim_id": "c2", "published_at": dt.date(2025, 5, 30), "source": "Hamas",
+         "outlet": "Al Jazeera", "text": "t"},
+    ])
+    outcomes = rows.parquet(tmp_path / "outcomes.parquet", [
+        {"claim_id": "c1", "event": "rated",
+         "at": dt.datetime(2025, 5, 30, 1, 0, tzinfo=dt.timezone.utc), "verdict": 0.7},
+    ])
+
+    ingest_ok(claims, outcomes)
+
+    assert query("select claim_id, published_at from claims order by 1") == [
+        ("c1", dt.datetime(2025, 5, 29)), ("c2", dt.datetime(2025, 5, 30))]
+    assert query('select "at", verdict, "by" from outcomes') == [
+        (dt.datetime(2025, 5, 30, 1, 0), "0.7", "")]
+
+
+def test_a_jsonl_file_with_a_byte_order_mark_and_crlf_lines_loads(
+    warehouse, tmp_path, rows, ingest_ok, query
+):
+    path = tmp_path / "claims.jsonl"
+    lines = [json.dumps(rows.claim(claim_id)) for claim_id in ("c1", "c2")]
+    path.write_bytes(("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8"))
+
+    ingest_ok(path)
+
+    assert query("select claim_id from claims order by 1") == [("c1",), ("c2",)]
+    assert query("select count(*) from quarantine") == [(0,)]
+
+
+def test_gzipped_jsonl_and_ndjson(warehouse, tmp_path, rows, ingest_ok, query):
+    claims = rows.jsonl(tmp_path / "claims.jsonl.gz", [rows.claim("c1")])
+    outcomes = rows.jsonl(tmp_path / "outcomes.ndjson", [rows.outcome("c1")])
+
+    ingest_ok(claims, outcomes)
+
+    assert query("select claim_id from claims") == [("c1",)]
+    assert query("select claim_id from outcomes") == [("c1",)]
+
+
+def test_a_folder_loads_its_input_files_recursively_and_ignores_others(
+    warehouse, tmp_path, rows, ingest_ok, query
+):
+    inbox = tmp_path / "inbox"
+    rows.jsonl(inbox / "a.jsonl", [rows.claim("a")])
+    rows.csv(inbox / "b.csv", [rows.claim("b")])
+    rows.parquet(inbox / "deeper" / "c.parquet", [rows.claim("c")])
+    rows.jsonl(inbox / "deeper" / "d.ndjson.gz", [rows.claim("d")])
+    (inbox / "README.txt").write_text("not data", encoding="utf-8")
+
+    result = ingest_ok(inbox)
+
+    assert query("select claim_id from claims order by 1") == [("a",), ("b",), ("c",), ("d",)]
+    assert counts(result)["files"] == 4
+
+
+def test_a_glob_loads_only_what_it_matches(warehouse, tmp_path, rows, ingest_ok, query):
+    rows.jsonl(tmp_path / "in" / "2025-05-29.jsonl", [rows.claim("a")])
+    rows.jsonl(tmp_path / "in" / "2025-05-30.jsonl", [rows.claim("b")])
+    rows.jsonl(tmp_path / "in" / "other.jsonl", [rows.claim("c")])
+
+    ingest_ok(str(tmp_path / "in" / "2025-*.jsonl"))
+
+    assert query("select claim_id from claims order by 1") == [("a",), ("b",)]
+
+
+def test_the_same_file_named_twice_is_read_once(warehouse, tmp_path, rows, ingest_ok):
+    path = rows.jsonl(tmp_path / "claims.jsonl", [rows.claim("c1")])
+
+    result = ingest_ok(path, tmp_path, str(tmp_path / "*.jsonl"))
+
+    assert counts(result)["files"] == 1
+
+
+def test_file_kinds_come_from_columns_not_names(warehouse, tmp_path, rows, ingest_ok, query):
+    # named the wrong way round on purpose
+    outcomes = rows.csv(tmp_path / "claims.csv", [rows.outcome("c1")])
+    claims = rows.jsonl(tmp_path / "outcomes.jsonl", [rows.claim("c1")])
+
+    ingest_ok(outcomes, claims)
+
+    assert query("select claim_id from claims") == [("c1",)]
+    assert query("select claim_id, event from outcomes") == [("c1", "denied")]
+
+
+# ----------------------------------------------------------------------------- bad paths
+
+
+def test_a_missing_path_stops_everything_with_exit_2(tmp_path, rows, trackrecord, db):
+    good = rows.jsonl(tmp_path / "claims.jsonl", [rows.claim("c1")])
+    missing = tmp_path / "nope.jsonl"
+
+    result = trackrecord("ingest", good, missing)
+
+    assert result.exit_code == 2
+    assert result.stderr == f"trackrecord: error: no such file or folder: {missing}\n"
+    assert result.stdout == ""
+    assert not db.exists()
+
+
+def test_a_missing_path_leaves_an_existing_warehouse_alone(
+    tmp_path, rows, trackrecord, ingest_ok, snapshot
+):
+    ingest_ok(rows.jsonl(tmp_path / "old.jsonl", [rows.claim("old")]))
+    before = snapshot()
+    good = rows.jsonl(tmp_path / "claims.jsonl", [rows.claim("c1")])
+
+    result = trackrecord("ingest", good, tmp_path / "nope.jsonl")
+
+    assert result.exit_code == 2
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("pattern", ["*.nothing", "empty_folder"])
+def test_a_glob_or_folder_without_input_files_is_bad_input(pattern, tmp_path, trackrecord):
+    (tmp_path / "empty_folder").mkdir()
+
+    result = trackrecord("ingest", str(tmp_path / pattern))
+
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("trackrecord: error: ")
+
+
+def _unrecognisable(tmp_path, rows):
+    return rows.csv(tmp_path / "weather.csv", [{"city": "Gaza", "temperature": "31"}])
+
+
+def test_a_file_without_claim_or_outcome_columns_loads_nothing_even_beside_good_files(
+    warehouse, tmp_path, rows, trackrecord, snapshot
+):
+    before = snapshot()
+    good = rows.jsonl(tmp_path / "claims.jsonl", [rows.claim("c1"), rows.claim("bad", text=None)])
+    outcomes = rows.jsonl(tmp_path / "outcomes.jsonl", [rows.outcome("c1")])
+    weather = _unrecognisable(tmp_path, rows)
+
+    result = trackrecord("ingest", good, weather, outcomes)
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"trackrecord: error: {weather}: neither claim columns")
+    assert result.stderr.count("\n") == 1
+    assert snapshot() == before  # not even the bad row is quarantined
+
+
+def test_a_file_without_claim_or_outcome_columns_does_not_create_the_warehouse(
+    tmp_path, rows, trackrecord, db
+):
+    good = rows.jsonl(tmp_path / "claims.jsonl", [rows.claim("c1")])
+
+    result = trackrecord("ingest", good, _unrecognisable(tmp_path, rows))
+
+    assert result.exit_code == 2
+    assert not db.exists()
+
+
+def test_input_of_which_no_row_could_load_exits_2_and_still_quarantines(
+    warehouse, tmp_path, rows, trackrecord, query
+):
+    path = rows.jsonl(tmp_path / "claims.jsonl", [
+        rows.claim("c1", text=None), rows.claim("c2", published_at="2025-13-45")])
+
+    result = trackrecord("ingest", path)
+
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert "no row could load" in result.stderr
+    assert "2 row(s) quarantined" in result.stderr
+    assert query("select count(*) from claims") == [(0,)]
+    assert sorted(r for (r,) in query("select reason from quarantine")) == [
+        "missing text", "published_at is not a real date: '2025-13-45'"]
+
+
+def test_an_empty_file_loads_nothing_and_exits_2(warehouse, tmp_path, trackrecord):
+    empty = tmp_path / "claims.jsonl"
+    empty.write_text("", encoding="utf-8")
+
+    result = trackrecord("ingest", empty)
+
+    assert result.exit_code == 2
+    assert "no row could load" in result.stderr
+
+
+# ----------------------------------------------------------------------------- dry run
+
+
+def test_dry_run_reports_counts_and_writes_nothing(
+    warehouse, tmp_path, rows, ingest_ok, trackrecord, snapshot
+):
+    ingest_ok(rows.jsonl(tmp_path / "old.jsonl", [rows.claim("old")]))
+    before = snapshot()
+    claims = rows.jsonl(tmp_path / "claims.jsonl", [rows.claim("c1"), rows.claim("bad", text=None)])
+    outcomes = rows.jsonl(tmp_path / "outcomes.jsonl", [rows.outcome("c1"), rows.outcome("c9")])
+
+    result = trackrecord("ingest", "--dry-run", claims, outcomes)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "dry run: 2 file(s): claims 1 would load, 0 updated, 0 unchanged; outcomes 1 would load, "
+        "0 updated, 0 unchanged; 1 quarantined, 1 waiting for their claim\n"
+    )
+    assert snapshot() == before
+
+
+def test_dry_run_on_a_new_warehouse_creates_no_file(tmp_path, rows, trackrecord, db):
+    claims = rows.jsonl(tmp_path / "claims.jsonl", [rows.claim("c1")])
+
+    result = trackrecord("ingest", "--dry-run", claims)
+
+    assert result.exit_code == 0, result.output
+    assert "claims 1 would load" in result.stdout
+    assert not db.exists()
+
+
+def test_dry_run_still_refuses_a_missing_path(tmp_path, trackrecord, db):
+    result = trackrecord("ingest", "--dry-run", tmp_path / "nope.jsonl")
+
+    assert result.exit_code == 2
+    assert not db.exists()
+
+
+# ----------------------------------------------------------------------------- the summary line
+
+
+def test_the_summary_line_counts_what_happened(warehouse, tmp_path, rows, ingest_ok):
+    claims = rows.jsonl(tmp_path / "claims.jsonl", [
+        rows.claim("c1"), rows.claim("c2"), "{not json", rows.claim("c3", outlet="")])
+    outcomes = rows.jsonl(tmp_path / "outcomes.jsonl", [
+        rows.outcome("c1"), rows.outcome("c1", event="rated"), rows.outcome("c7")])
+
+    first = ingest_ok(claims, outcomes)
+
+    assert first.stdout == (
+        "2 file(s): claims 2 loaded, 0 updated, 0 unchanged; outcomes 1 loaded, 0 updated, "
+        "0 unchanged; 3 quarantined, 1 waiting for their claim\n"
+    )
+
+    later = rows.jsonl(tmp_path / "later.jsonl", [
+        rows.claim("c1", text="revised"), rows.claim("c2"), rows.claim("c7")])
+    second = ingest_ok(later)
+
+    assert counts(second) == {
+        "files": 1, "claims_loaded": 1, "claims_updated": 1, "claims_unchanged": 1,
+        "outcomes_loaded": 1, "outcomes_updated": 0, "outcomes_unchanged": 0,
+        "quarantined": 0, "waiting": 0,
+    }
+
+
+# ----------------------------------------------------------------------------- the ceasefire story
+
+
+def test_the_ceasefire_story_loads_whole(ceasefire, ingest_ok, query):
+    result = ingest_ok(ceasefire / "claims.jsonl", ceasefire / "outcomes.jsonl")
+
+    assert counts(result) == {
+        "files": 2, "claims_loaded": 7, "claims_updated": 0, "claims_unchanged": 0,
+        "outcomes_loaded": 3, "outcomes_updated": 0, "outcomes_unchanged": 0,
+        "quarantined": 0, "waiting": 0,
+    }
+    # Witkoff contradicted Hamas the day Hamas spoke: same day is fine
+    assert query("select event, \"by\" from outcomes where claim_id = 'gz-003'") == [
+        ("contradicted", "Steve Witkoff")]
