@@ -41,6 +41,8 @@ _TITLE_WORDS = (
     "chairman|chairwoman|chair|ceo|judge|justice|king|queen|prince|sheikh|emir|dr|mr|mrs|ms|"
     "official|prof|professor|negotiator|mediator|mp|mk|candidate|premier|chancellor|speaker"
 )
+_TITLE_LIST = sorted({word.replace("defen[cs]e", "defen") for phrase in _TITLE_WORDS.split("|")
+                      for word in phrase.split()})
 # Up to three words before the title (nationality, organisation, "special", "former"), then
 # the title, then at least one more word (the \s+ guarantees something follows).
 _TITLE_PREFIX = rf"^(?:\S+\s+){{0,3}}?(?:{_TITLE_WORDS})\s+"
@@ -48,11 +50,11 @@ _TITLE_PREFIX = rf"^(?:\S+\s+){{0,3}}?(?:{_TITLE_WORDS})\s+"
 _CLAUSES = (
     r"\s+(?:who|whom|speaking|spoke|familiar with|with knowledge of|on condition|"
     r"briefed on|knowledgeable about|involved in|requesting anonymity|granted anonymity|"
-    r"not authori[sz]ed|told)\b.*$"
+    r"not authori[sz]ed|told)(?-u:\b).*$"
 )
 _DROP_WORDS = (
-    r"\b(?:a|an|the|one|two|three|four|five|six|seven|eight|nine|ten|several|some|many|"
-    r"multiple|few|various|senior|top|high ranking|highranking|junior|anonymous|unnamed|\d+)\b"
+    r"(?-u:\b)(?:a|an|the|one|two|three|four|five|six|seven|eight|nine|ten|several|some|many|"
+    r"multiple|few|various|senior|top|high ranking|highranking|junior|anonymous|unnamed|\d+)(?-u:\b)"
 )
 _ANONYMOUS_START = (
     r"^(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|some|many|multiple|"
@@ -64,9 +66,9 @@ _ORGANISATION_END = (
     r"\s(?:department|ministry|office|motors|electric|dynamics|council|court|assembly|staff|"
     r"command|corps|services|agency|bureau|committee)$"
 )
-_ANONYMOUS_PHRASE = r"\b(?:anonymous|anonymity|unnamed|familiar with|with knowledge of|on condition of)\b"
+_ANONYMOUS_PHRASE = r"(?-u:\b)(?:anonymous|anonymity|unnamed|familiar with|with knowledge of|on condition of)(?-u:\b)"
 _ROLE_NOUNS = (
-    r"\b(?:officials?|sources?|diplomats?|insiders?|aides?|people|persons?|officers?|"
+    r"(?-u:\b)(?:officials?|sources?|diplomats?|insiders?|aides?|people|persons?|officers?|"
     r"analysts?|negotiators?|mediators?|staffers?|advisers?|advisors?|figures?|members?)$"
 )
 _ACRONYMS = {"us", "uk", "un", "eu", "idf", "nato", "cia", "fbi", "pa", "plo", "uae", "gcc"}
@@ -107,7 +109,7 @@ def named_display(source: pl.Expr) -> pl.Expr:
 
 def _singular(words: pl.Expr) -> pl.Expr:
     return (
-        words.str.replace(r"\bpeople$", "person")
+        words.str.replace(r"(?-u:\b)people$", "person")
         .str.replace(r"(\p{L}+?)ies$", "${1}y")
         .str.replace(r"(\p{L}*[^sui\s])s$", "${1}")
     )
@@ -169,14 +171,22 @@ def identify_sources(sources: pl.DataFrame) -> pl.DataFrame:
     kinds = sources.with_columns(
         kind=pl.coalesce(pl.col("source_kind"), infer_kind(pl.col("source")))
     )
-    named = kinds.filter(pl.col("kind") == "named").with_columns(
+    named = kinds.filter(pl.col("kind") == "named")
+    # The title rules are costly regexes: run them only on names holding a title word
+    # (a fast substring scan), the others only fold.
+    titled = (" " + fold(pl.col("source")) + " ").str.contains_any([f" {w} " for w in _TITLE_LIST])
+    plain = named.filter(~titled).with_columns(
+        source_key=fold(_without_apposition(pl.col("source"))),
+        source_display=_without_apposition(pl.col("source")).str.replace_all(r"\s+", " "),
+    )
+    named = named.filter(titled).with_columns(
         source_key=named_key(pl.col("source")),
         source_display=named_display(pl.col("source")),
     )
     anonymous = kinds.filter(pl.col("kind") == "anonymous").with_columns(
         source_key=descriptor(pl.col("source"))
     ).with_columns(source_display=descriptor_display(pl.col("source_key")))
-    return pl.concat([named, anonymous], how="vertical")
+    return pl.concat([plain, named, anonymous], how="vertical")
 
 
 def identify_outlets(outlets: pl.DataFrame) -> pl.DataFrame:

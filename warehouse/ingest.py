@@ -440,7 +440,7 @@ def _merge(con: duckdb.DuckDBPyConnection, *, dry_run: bool) -> dict[str, int]:
     statements = sql_text("ingest_merge.sql").split(";\n")
     repeats = con.execute("""
         select (select count(*) - count(distinct claim_id) from staged_claims where reason is null),
-               (select count(*) - count(distinct (claim_id, event, "at", "by"))
+               (select count(*) - count(distinct hash(claim_id, event, "at", "by"))
                 from staged_outcomes where reason is null)
     """).fetchall()[0]
     for statement in statements:

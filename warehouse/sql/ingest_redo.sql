@@ -12,7 +12,7 @@ outcome_files as (
     where fast and not was_waiting
     group by file_index
     having count(*) filter (where reason is not null) > 0
-        or count(distinct (claim_id, event, "at", "by")) < count(*)
+        or count(distinct hash(claim_id, event, "at", "by")) < count(*)
 )
 select file_index from claim_files
 union
