@@ -1,0 +1,101 @@
+"""What the wording of a claim says about it: a bag-of-words model over hashed words.
+
+Words are lower-cased, split on spaces and punctuation and hashed into a fixed number of
+columns (no vocabulary to store); a TF-IDF weighting and a regularised logistic regression
+learn which words go with claims that held up. Its output enters the claim model as one
+feature, `f_text`: for a training claim always from a text model that did not see that
+claim's verdict (out of fold), so the claim model learns how far to trust it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import scipy.sparse as sparse
+from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+
+N_COLUMNS = 1 << 18
+# The most recent training claims the text model learns from; it is fitted three times
+# (two out-of-fold halves and the whole), so this bounds the cost on big warehouses.
+MAX_TEXT_ROWS = 40_000
+# Fewer training claims than this with text and the feature stays at 0 (no information).
+MIN_TEXT_ROWS = 200
+_PUNCTUATION = [",", ".", "!", "?", '"', "(", ")", ":", ";", "“", "”", "‘", "’", "'s ", "—", "/"]
+_CLIP = 1e-4
+
+
+def hashed_words(texts: pl.Series) -> sparse.csr_matrix:
+    """One row per text, one column per hashed word, 1 where the word occurs."""
+    words = (
+        texts.fill_null("")
+        .str.to_lowercase()
+        .str.replace_many(_PUNCTUATION, [" "] * len(_PUNCTUATION))
+        .str.split(" ")
+    )
+    lengths = words.list.len().to_numpy().astype(np.int64)
+    hashes = (words.explode(keep_nulls=False).hash(seed=0) % N_COLUMNS).cast(pl.Int32)
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    matrix = sparse.csr_matrix(
+        (np.ones(len(hashes), dtype=np.float64), np.array(hashes.to_numpy()), indptr),
+        shape=(len(texts), N_COLUMNS),
+    )
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0
+    # "" (from runs of spaces) is not a word
+    empty = int(pl.Series([""]).hash(seed=0)[0] % N_COLUMNS)
+    matrix.data[matrix.indices == empty] = 0.0
+    matrix.eliminate_zeros()
+    return matrix
+
+
+def text_pipeline(random_state: int = 0) -> Pipeline:
+    """TF-IDF over the hashed words, then a regularised logistic regression (saga: fast on
+    wide sparse input; a loose tolerance is plenty for one feature among many)."""
+    return Pipeline(
+        [
+            ("tfidf", TfidfTransformer(sublinear_tf=True)),
+            (
+                "model",
+                LogisticRegression(C=0.3, solver="saga", tol=1e-3, max_iter=200,
+                                   random_state=random_state),
+            ),
+        ]
+    )
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, _CLIP, 1 - _CLIP)
+    return np.log(p / (1 - p))
+
+
+def _usable(y: np.ndarray) -> bool:
+    return len(y) >= MIN_TEXT_ROWS // 2 and len(np.unique(y)) == 2
+
+
+def text_feature(
+    words: sparse.csr_matrix, train: np.ndarray, y_train: np.ndarray, random_state: int = 0
+) -> tuple[np.ndarray, Pipeline | None]:
+    """f_text (log-odds that a claim holds up, from its words) for every row of `words`.
+
+    `train` are the row numbers of the training claims, oldest first, with labels `y_train`.
+    The most recent MAX_TEXT_ROWS of them teach the text model; each of those gets its value
+    from a model fitted on the other half of them (out of fold), every other row from the
+    model fitted on all of them. Returns the feature and the fitted model (None and zeros
+    when there is too little text to learn from).
+    """
+    feature = np.zeros(words.shape[0])
+    rows, y = train[-MAX_TEXT_ROWS:], y_train[-MAX_TEXT_ROWS:]
+    if len(rows) < MIN_TEXT_ROWS or not _usable(y) or words[rows].nnz == 0:
+        return feature, None
+    half = len(rows) // 2
+    folds = [(rows[:half], y[:half], rows[half:]), (rows[half:], y[half:], rows[:half])]
+    if not all(_usable(fold_y) for _, fold_y, _ in folds):
+        return feature, None
+    model = text_pipeline(random_state).fit(words[rows], y)
+    feature[:] = _logit(model.predict_proba(words)[:, 1])
+    for fit_rows, fit_y, predict_rows in folds:
+        fold_model = text_pipeline(random_state).fit(words[fit_rows], fit_y)
+        feature[predict_rows] = _logit(fold_model.predict_proba(words[predict_rows])[:, 1])
+    return feature, model
