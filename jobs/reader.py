@@ -18,7 +18,11 @@ def report_frame(rows: pl.DataFrame, fmt: str) -> pl.DataFrame:
     fixed = lambda name: pl.col(name).round(2).cast(pl.String).str.pad_end(4, "0")  # noqa: E731
     return rows.select(
         pl.col("rank").alias("#"),
-        "source",
+        # An anonymous identity's name ends in "@ outlet"; the outlet column says it already.
+        pl.when(pl.col("kind") == "anonymous")
+        .then(pl.col("source").str.replace(r" @ .*$", "") + " (anon.)")
+        .otherwise(pl.col("source"))
+        .alias("source"),
         "outlet",
         pl.format("{} [{}-{}]", fixed("reliability"), fixed("reliability_low"),
                   fixed("reliability_high")).alias("reliability [90%]"),
