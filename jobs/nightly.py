@@ -143,7 +143,10 @@ def _score(settings: Settings, as_of: date, inputs, run_id: str, started_at: dat
 
     names = inputs.sources.select("source_id", "source")
     sources = sources.join(names, on="source_id", how="left").with_columns(
-        pl.col("source").fill_null(pl.col("source_id"))
+        source=pl.when(pl.col("kind") == "anonymous")
+        .then(pl.format("{} @ {}", "source", "outlet"))
+        .otherwise(pl.col("source"))
+        .fill_null(pl.col("source_id"))
     )
     claim_rows = scores.frame.select("claim_id", "source_id", "p_true", "p_model", "label")
     record = RunRecord(
@@ -154,7 +157,8 @@ def _score(settings: Settings, as_of: date, inputs, run_id: str, started_at: dat
         status="success",
         claims=features.height,
         sources=sources.height,
-        metrics=scores.metrics,
+        metrics={**scores.metrics,
+                 "rows": int(scores.metrics.get("rows_train") or 0) + int(scores.metrics.get("rows_valid") or 0)},
         timings=timings,
         fingerprint=scores.fingerprint,
         note=scores.note or None,

@@ -113,7 +113,9 @@ def resolve_paths(paths: list[str]) -> list[Path]:
                 raise BadInput(f"no input files match {given}")
             files.extend(found)
         elif path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and _is_input_file(p))
+            # The folder's own files, not its subfolders (a generated world keeps its hidden
+            # truth in truth/, which is not input).
+            found = sorted(p for p in path.iterdir() if p.is_file() and _is_input_file(p))
             if not found:
                 raise BadInput(f"no .jsonl, .ndjson, .csv or .parquet files in {given}")
             files.extend(found)

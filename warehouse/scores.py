@@ -41,7 +41,7 @@ def load_run_inputs(
             "threshold": float(verdicts["numeric_threshold"]),
         },
     )
-    sources = fetch_frame(con, "select source_id, source, kind from main.sources")
+    sources = fetch_frame(con, sql_text("run_sources.sql"), {"as_of": as_of})
     return RunInputs(claims=claims, outcomes=outcomes, sources=sources)
 
 
