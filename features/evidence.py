@@ -135,7 +135,9 @@ def claim_evidence(claims: pl.LazyFrame, outcomes: pl.LazyFrame, as_of: date) ->
         pl.col("by_key").filter(corroborated).n_unique().alias("f_corroborating_outlets"),
         pl.col("at").filter(denied).min().alias("first_denial"),
     )
-    counts = ["f_denied_by_subject", "f_denied_by_others", "f_contradicted", "f_corroborating_outlets"]
+    counts = [
+        "f_denied_by_subject", "f_denied_by_others", "f_contradicted", "f_corroborating_outlets"
+    ]
     return (
         keyed.select("claim_id", "published")
         .join(counted, on="claim_id", how="left")

@@ -127,11 +127,13 @@ def records_at(claims: pl.LazyFrame, outcomes: pl.LazyFrame, as_of: date) -> pl.
     first_corroborated (as claim_features does), else they are computed here. Returns
     claim_id and, for the source (src), its outlet (out) and its group (grp: kind and
     affiliation): f_<level>_settled, f_<level>_true, f_<level>_rate (true-rate shrunk toward
-    the level above: source -> group -> kind -> all, outlet -> all), f_<level>_published
-    (other claims published by then), f_<level>_disputed_rate and
-    f_<level>_corroborated_rate (share of its other claims denied or contradicted /
-    corroborated by then, shrunk toward the overall share); also f_src_naive_rate (the
-    source's rate shrunk straight toward the overall rate) and f_all_rate (the overall rate).
+    the level above: source -> group -> kind -> all, outlet -> all), f_<level>_disputed_rate
+    and f_<level>_corroborated_rate (share of its other claims denied or contradicted /
+    corroborated by then, shrunk toward the overall share), and <level>_published (its other
+    claims published by then; no f_ prefix: it is not a model input, because where verdicts
+    are held back it counts the held-back claims and so tells them from the rest). Also
+    f_src_naive_rate (the source's rate shrunk straight toward the overall rate) and
+    f_all_rate (the overall rate). A missing affiliation is a group of its own.
     """
     present = set(claims.collect_schema().names())
     if not set(_PER_CLAIM) <= present:
@@ -215,7 +217,10 @@ def records_at(claims: pl.LazyFrame, outcomes: pl.LazyFrame, as_of: date) -> pl.
         )
 
     def share(level: str, what: str) -> pl.Expr:
-        overall = (pl.col(f"all_n_{what}") + 1) / (pl.col("all_n_published") + 2)
+        # Exactly 0 where no claim had such an event: a feature with no information must not
+        # wobble with the number of claims published (a scaled linear model would read the
+        # wobble as a signal).
+        overall = pl.col(f"all_n_{what}") / pl.max_horizontal(pl.col("all_n_published"), 1)
         return (pl.col(f"{level}_n_{what}") + SMOOTHING * overall) / (
             pl.col(f"{level}_n_published") + SMOOTHING
         )
@@ -237,7 +242,7 @@ def records_at(claims: pl.LazyFrame, outcomes: pl.LazyFrame, as_of: date) -> pl.
             pl.col(f"{level}_n_settled").cast(pl.Float64).alias(f"f_{level}_settled"),
             pl.col(f"{level}_n_true").cast(pl.Float64).alias(f"f_{level}_true"),
             pl.col(f"f_{level}_rate"),
-            pl.col(f"{level}_n_published").cast(pl.Float64).alias(f"f_{level}_published"),
+            pl.col(f"{level}_n_published").cast(pl.Float64).alias(f"{level}_published"),
             share(level, "disputed").alias(f"f_{level}_disputed_rate"),
             share(level, "corroborated").alias(f"f_{level}_corroborated_rate"),
         ]

@@ -18,6 +18,7 @@ from scipy.stats import beta as beta_distribution
 from scoring.model import DEFAULT_PRIORS
 
 NO_AFFILIATION = "no affiliation"
+UNIT = 1_000_000_000
 
 
 def scored_claims(features: pl.DataFrame | pl.LazyFrame, scores: pl.DataFrame) -> pl.DataFrame:
@@ -34,21 +35,36 @@ def scored_claims(features: pl.DataFrame | pl.LazyFrame, scores: pl.DataFrame) -
 def _evidence(scored: pl.DataFrame, unsettled_weight: float, fitted: bool | None) -> pl.DataFrame:
     """Per claim: weight (1 settled, unsettled_weight open) and held (its weighted share that
     held up). Without a fitted model an open claim's p_true is only its group's prior, which
-    says nothing about the source, so it weighs nothing."""
+    says nothing about the source, so it weighs nothing; and with fewer than both kinds of
+    verdict there is no record to speak of either (design.md: no model, every source its
+    group's prior and a wide interval), so settled claims weigh nothing too."""
+    one_sided = scored["label"].drop_nulls().n_unique() < 2
     if fitted is None:
-        fitted = scored["label"].drop_nulls().n_unique() == 2
-    weight = float(unsettled_weight) if fitted else 0.0
+        fitted = not one_sided
+    settled_weight = 0.0 if one_sided else 1.0
+    open_weight = float(unsettled_weight) if fitted else 0.0
     settled = pl.col("label").is_not_null()
+    weight = pl.when(settled).then(settled_weight).otherwise(open_weight)
+    held = (
+        pl.when(settled)
+        .then(settled_weight * pl.col("label").cast(pl.Float64))
+        .otherwise(open_weight * pl.col("p_true").cast(pl.Float64).fill_null(0.5))
+    )
+    # In integer units of 1e-9, so that sums are exact and do not depend on the order in
+    # which parallel workers add them: two sources with the same record tie exactly and
+    # their rank is settled by claims and source_id, the same on every run.
     return scored.with_columns(
-        weight=pl.when(settled).then(1.0).otherwise(weight),
-        held=pl.when(settled)
-        .then(pl.col("label").cast(pl.Float64))
-        .otherwise(weight * pl.col("p_true").cast(pl.Float64).fill_null(0.5)),
+        weight=(weight * UNIT).round().cast(pl.Int64),
+        held=(held * UNIT).round().cast(pl.Int64),
     )
 
 
-def _interval(alpha: np.ndarray, beta: np.ndarray, interval: float) -> tuple[np.ndarray, np.ndarray]:
+def _interval(
+    alpha: np.ndarray, beta: np.ndarray, interval: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The central `interval` of Beta(alpha, beta), vectorised."""
     tail = (1 - interval) / 2
+    alpha, beta = np.maximum(alpha, 1e-9), np.maximum(beta, 1e-9)
     return (
         beta_distribution.ppf(tail, alpha, beta),
         beta_distribution.ppf(1 - tail, alpha, beta),
@@ -69,7 +85,8 @@ def _most_common(claims: pl.DataFrame, column: str) -> pl.DataFrame:
 
 
 def _shrunk(held: str, weight: str, toward: pl.Expr, strength: float) -> pl.Expr:
-    return (pl.col(held) + strength * toward) / (pl.col(weight) + strength)
+    """(held + strength * toward) / (weight + strength), held and weight in UNITs."""
+    return (pl.col(held) / UNIT + strength * toward) / (pl.col(weight) / UNIT + strength)
 
 
 def source_reliability(
@@ -88,11 +105,12 @@ def source_reliability(
     `scored` has per claim: claim_id, source_id, kind, affiliation, outlet, label, p_true,
     denied, contradicted (see `scored_claims`). `fitted` says whether p_true came from a
     fitted model (`ClaimScores.fitted`); when None it is taken to be so when both verdicts
-    are among the settled claims. Without a model, open claims add nothing and every source
-    keeps its group prior with a wide interval.
+    are among the settled claims. Without a model open claims add nothing; with no settled
+    claims, or one kind of verdict only, settled ones add nothing either, and every source
+    keeps its group's prior (the configured prior of its kind) with a wide interval.
     """
     priors = {**DEFAULT_PRIORS, **(priors or {})}
-    s = float(prior_strength)
+    s = max(float(prior_strength), 1e-6)
     claims = _evidence(scored, unsettled_weight, fitted)
     sources = (
         claims.group_by("source_id")
@@ -127,8 +145,8 @@ def source_reliability(
         )
         toward = pl.col(name)
     sources = sources.with_columns(
-        alpha=pl.col("held") + s * pl.col("group_reliability"),
-        beta=(pl.col("weight") - pl.col("held")) + s * (1 - pl.col("group_reliability")),
+        alpha=pl.col("held") / UNIT + s * pl.col("group_reliability"),
+        beta=(pl.col("weight") - pl.col("held")) / UNIT + s * (1 - pl.col("group_reliability")),
     )
     low, high = _interval(sources["alpha"].to_numpy(), sources["beta"].to_numpy(), interval)
     return (
@@ -176,17 +194,20 @@ def outlet_reliability(
     reliability_high, claims, rank. An outlet's evidence is every claim it carried, weighed as
     in `source_reliability`, shrunk toward the rate over all claims."""
     priors = {**DEFAULT_PRIORS, **(priors or {})}
-    s = float(prior_strength)
-    claims = _evidence(scored, unsettled_weight, fitted).with_columns(
-        prior=pl.col("kind").replace_strict(priors, default=0.5, return_dtype=pl.Float64)
+    s = max(float(prior_strength), 1e-6)
+    claims = _evidence(scored, unsettled_weight, fitted)
+    kinds = sorted(claims.group_by("kind").len().iter_rows(), key=lambda row: str(row[0]))
+    mean_prior = 0.5
+    if claims.height:
+        mean_prior = sum(n * priors.get(kind, 0.5) for kind, n in kinds) / claims.height
+    overall = (int(claims["held"].sum()) / UNIT + s * mean_prior) / (
+        int(claims["weight"].sum()) / UNIT + s
     )
-    mean_prior = float(claims["prior"].mean()) if claims.height else 0.5
-    overall = (float(claims["held"].sum()) + s * mean_prior) / (float(claims["weight"].sum()) + s)
     outlets = claims.group_by("outlet").agg(
         pl.len().alias("claims"), pl.col("held").sum(), pl.col("weight").sum()
     ).with_columns(
-        alpha=pl.col("held") + s * overall,
-        beta=(pl.col("weight") - pl.col("held")) + s * (1 - overall),
+        alpha=pl.col("held") / UNIT + s * overall,
+        beta=(pl.col("weight") - pl.col("held")) / UNIT + s * (1 - overall),
     )
     low, high = _interval(outlets["alpha"].to_numpy(), outlets["beta"].to_numpy(), interval)
     return (

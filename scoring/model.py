@@ -2,10 +2,14 @@
 
 Candidates are trained on the older settled claims and judged on the most recently settled
 ones (a time split by settled_on, never random): the source's track record alone (the naive
-baseline, so the model can never do worse than it by much), a logistic regression on every
-feature, and gradient-boosted trees. The winner is calibrated on the validation claims with a
-sigmoid (`CalibratedClassifierCV` over a `FrozenEstimator`). Without enough settled claims of
-both verdicts there is no model: claims get their group's prior, or a smoothed group rate.
+baseline as a model, so that when the other features carry little signal the choice falls
+back to it), a logistic regression on every feature, and gradient-boosted trees. A more
+complex candidate is chosen only when it beats a simpler one by more than the noise of the
+validation (one standard error). The words of a claim enter as one more feature, `f_text`,
+from a bag-of-words model (scoring.text_model). The winner is calibrated on the validation
+claims with a sigmoid (`CalibratedClassifierCV` over a `FrozenEstimator`). Without enough
+settled claims of both verdicts there is no model: claims get their group's prior from the
+configuration.
 """
 
 from __future__ import annotations
@@ -17,13 +21,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
+from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
 from features.build import feature_names
@@ -41,8 +46,8 @@ COUNT_SUFFIXES = ("_settled", "_true", "_published", "_days", "_outlets", "_by_s
 # Gradient boosting learns from at most this many of the most recent training claims: it
 # costs far more per row than the linear candidates and rarely gains from more.
 MAX_BOOSTING_ROWS = 20_000
-# Candidates from simplest to most complex, and the validation log loss a more complex one
-# must gain over a simpler one to be chosen.
+# Candidates from simplest to most complex, and the least validation log loss a more complex
+# one must gain over a simpler one to be chosen (see _choose).
 CANDIDATE_ORDER = ("track_record", "logistic", "boosting")
 TOLERANCE = 0.002
 
@@ -53,10 +58,13 @@ class ClaimScores:
 
     frame: claim_id, source_id, p_model (what the model alone says, every claim), p_true
     (the label for a settled claim, p_model otherwise), label (Int8, null while unsettled).
-    metrics: auc, brier, log_loss, ece (on the validation claims, cross-fitted calibration),
-    rows_train, rows_valid, model (the chosen candidate, or "prior" / "group_rate"), and the
-    validation log loss of every candidate. fingerprint: a stable hash of the feature names
-    and the fitted model. fitted: whether a model was trained. note: one line for `runs`.
+    metrics: auc, brier, log_loss, ece (on the validation claims, each half calibrated on
+    the other; None without a model), rows_train, rows_valid, settled, model (the chosen
+    candidate, or "prior" / "track_record_prior" without one), candidates (the validation
+    log loss of each) and text (whether the text model fed the model).
+    fingerprint: a stable hash of the feature names and the fitted model's numbers.
+    fitted: whether a model was trained. note: one line for `runs`.
+    model: the calibrated estimator (None without one), for inspection.
     """
 
     frame: pl.DataFrame
@@ -67,23 +75,42 @@ class ClaimScores:
     model: object = field(default=None, repr=False, compare=False)
 
 
-def model_inputs(features: pl.DataFrame, names: list[str]) -> np.ndarray:
+def model_inputs(features: pl.DataFrame, names: list[str], extra_columns: int = 0) -> np.ndarray:
     """The f_ columns `names` as a float matrix in the shapes a linear model can use: counts
     on a log scale (log1p), rates as log-odds; other columns as they are. Trees do not care
-    (the transforms are monotone), so every candidate reads the same matrix. Column-major,
-    transformed column by column in place."""
-    x = np.asfortranarray(features.select(names).to_numpy().astype(np.float64, copy=False))
-    if not x.flags.writeable:
-        x = x.copy(order="F")
-    for j, name in enumerate(names):
-        column = x[:, j]
+    (the transforms are monotone), so every candidate reads the same matrix. Row-major, as
+    scikit-learn's estimators want it (slices of rows then need no copy); `extra_columns` zero
+    columns are left at the end for features computed later."""
+
+    def shaped(name: str) -> pl.Expr:
+        column = pl.col(name).cast(pl.Float64).fill_null(0.0)
         if name.endswith("_rate"):
-            np.clip(column, 0.005, 0.995, out=column)
-            np.log(column / (1 - column), out=column)
-        elif name.endswith(COUNT_SUFFIXES):
-            np.maximum(column, 0, out=column)
-            np.log1p(column, out=column)
-    return x
+            column = column.clip(0.005, 0.995)
+            return (column / (1 - column)).log()
+        if name.endswith(COUNT_SUFFIXES):
+            return column.clip(0.0).log1p()
+        return column
+
+    extra = [pl.lit(0.0, pl.Float64).alias(f"__extra_{i}") for i in range(extra_columns)]
+    x = features.select(*[shaped(n) for n in names], *extra).to_numpy(order="c")
+    return x if x.flags.writeable and x.flags.c_contiguous else np.ascontiguousarray(x).copy()
+
+
+class ClipToTraining(TransformerMixin, BaseEstimator):
+    """Clips each column to the range it had in training, so that a linear model never
+    extrapolates: an open claim whose source has ten times more claims than any training row
+    did is scored like the busiest training row, not ten times further along a line."""
+
+    def fit(self, X, y=None):
+        X = validate_data(self, X, dtype=np.float64)
+        self.min_ = X.min(axis=0) if len(X) else np.zeros(X.shape[1])
+        self.max_ = X.max(axis=0) if len(X) else np.zeros(X.shape[1])
+        return self
+
+    def transform(self, X):
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        return np.clip(X, self.min_, self.max_)
 
 
 def _select(x: np.ndarray, columns: list[int]) -> np.ndarray:
@@ -99,13 +126,15 @@ def candidates(names: list[str], random_state: int) -> dict[str, Pipeline]:
         "track_record": Pipeline(
             [
                 ("select", FunctionTransformer(_select, kw_args={"columns": track})),
-                ("scale", StandardScaler()),
+                ("clip", ClipToTraining()),
+                ("scale", StandardScaler(copy=False)),
                 ("model", LogisticRegression(C=1.0, solver="newton-cholesky")),
             ]
         ),
         "logistic": Pipeline(
             [
-                ("scale", StandardScaler()),
+                ("clip", ClipToTraining()),
+                ("scale", StandardScaler(copy=False)),
                 ("model", LogisticRegression(C=0.5, solver="newton-cholesky")),
             ]
         ),
@@ -114,8 +143,8 @@ def candidates(names: list[str], random_state: int) -> dict[str, Pipeline]:
                 (
                     "model",
                     HistGradientBoostingClassifier(
-                        learning_rate=0.1,
-                        max_iter=100,
+                        learning_rate=0.15,
+                        max_iter=60,
                         max_leaf_nodes=15,
                         min_samples_leaf=40,
                         l2_regularization=1.0,
@@ -148,18 +177,32 @@ def _cross_fitted(scores: np.ndarray, y: np.ndarray) -> np.ndarray:
     return out
 
 
-def _choose(trials: dict[str, float]) -> str:
-    """The simplest candidate whose validation log loss is within TOLERANCE of the best: a
-    more complex model has to earn its place (and its cost at scoring time)."""
-    best = min(trials.values())
-    return next(name for name in CANDIDATE_ORDER if name in trials and trials[name] <= best + TOLERANCE)
+def _row_log_loss(y: np.ndarray, p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return -(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def _choose(y: np.ndarray, p_valid: dict[str, np.ndarray]) -> str:
+    """The simplest candidate whose validation log loss is within one standard error (of the
+    paired per-claim difference; at least TOLERANCE) of the best: a more complex model has to
+    earn its place, the more so the fewer validation claims there are to show it."""
+    losses = {name: _row_log_loss(y, p) for name, p in p_valid.items()}
+    best = min(losses, key=lambda name: (losses[name].mean(), name))
+    for name in CANDIDATE_ORDER:
+        if name not in losses:
+            continue
+        gap = losses[name] - losses[best]
+        standard_error = gap.std() / np.sqrt(len(gap)) if len(gap) > 1 else 0.0
+        if gap.mean() <= max(TOLERANCE, standard_error):
+            return name
+    return best
 
 
 def _state(model) -> list:
     """The fitted numbers of a pipeline, for its fingerprint."""
     state = []
     for _, step in getattr(model, "steps", [("model", model)]):
-        for attribute in ("mean_", "scale_", "idf_", "coef_", "intercept_"):
+        for attribute in ("min_", "max_", "mean_", "scale_", "idf_", "coef_", "intercept_"):
             if hasattr(step, attribute):
                 values = np.round(np.asarray(getattr(step, attribute), dtype=float), 10) + 0.0
                 state.append(hashlib.sha256(values.tobytes()).hexdigest())
@@ -180,14 +223,19 @@ def _clean(value):
 
 
 def _fallback(features: pl.DataFrame, names: list[str], priors: dict[str, float], note: str,
-              settled: int) -> ClaimScores:
-    """No model: the group's prior, or with some claims settled, the source's record shrunk
-    toward its group's record shrunk toward the prior of its kind (all at knowledge_day)."""
+              settled: int, records: bool = False) -> ClaimScores:
+    """No model (design.md, "Point in time"): every claim gets its group's prior from the
+    configuration, by kind; a settled claim's p_true is still its label. With `records`
+    (both verdicts settled, just too few of them for a model) the prior is updated by what
+    had settled by the claim's knowledge_day: the source's record shrunk toward its group's
+    record shrunk toward the prior, so that a small warehouse still does as well as a naive
+    track record."""
     prior = pl.col("kind").replace_strict(priors, default=0.5, return_dtype=pl.Float64)
-    group = (pl.col("f_grp_true") + SMOOTHING * prior) / (pl.col("f_grp_settled") + SMOOTHING)
-    p_model = (pl.col("f_src_true") + SMOOTHING * group) / (pl.col("f_src_settled") + SMOOTHING)
-    if not settled:
-        p_model = prior
+    p_model = prior
+    if records:
+        group = (pl.col("f_grp_true") + SMOOTHING * prior) / (pl.col("f_grp_settled") + SMOOTHING)
+        p_model = (pl.col("f_src_true") + SMOOTHING * group) / (pl.col("f_src_settled") + SMOOTHING)
+    chosen = "track_record_prior" if records else "prior"
     frame = features.select(
         "claim_id",
         "source_id",
@@ -200,7 +248,6 @@ def _fallback(features: pl.DataFrame, names: list[str], priors: dict[str, float]
         pl.coalesce(pl.col("label").cast(pl.Float64), pl.col("p_model")).alias("p_true"),
         "label",
     )
-    chosen = "group_rate" if settled else "prior"
     return ClaimScores(
         frame=frame,
         metrics={"model": chosen, "rows_train": 0, "rows_valid": 0, "auc": None, "brier": None,
@@ -225,9 +272,11 @@ def score_claims(
 
     The most recently settled `validation_fraction` of the settled claims (by settled_on, then
     claim_id) choose the candidate and calibrate it; the `max_training_rows` most recent of the
-    rest train it (0: no cap). With fewer than `min_training_rows` settled claims, or fewer than
-    that many of either verdict among the validation claims, or one verdict only, no model is
-    fitted and the note says why.
+    rest train it (0: no cap). With no settled claims, one verdict only, fewer than
+    `min_training_rows` settled claims or fewer than that many of either verdict among the
+    validation claims, no model is fitted: every claim gets the prior of its kind from
+    `priors` (in the last two cases updated by its source's and group's record; p_true stays
+    the label of a settled claim), and the note says why.
     """
     # BLAS and OpenMP run single-threaded here: their worker threads spin while they wait,
     # and on a machine busy with other work that made fitting several times slower than one
@@ -272,14 +321,16 @@ def _score_claims(
         verdict = "true" if true else "false"
         return _fallback(
             features, names, priors,
-            f"only one kind of verdict ({n} settled, all {verdict}): scored on smoothed group rates",
+            f"only one kind of verdict ({n} settled, all {verdict}): no model, "
+            "scored on group priors",
             n,
         )
     if n < min_training_rows:
         return _fallback(
             features, names, priors,
-            f"only {n} settled claims (fewer than {min_training_rows}): scored on smoothed group rates",
-            n,
+            f"only {n} settled claims (fewer than {min_training_rows}): no model, scored on "
+            "group priors updated by each source's record",
+            n, records=True,
         )
     n_valid = max(1, math.ceil(n * validation_fraction))
     train, valid = settled.head(n - n_valid), settled.tail(n_valid)
@@ -293,40 +344,53 @@ def _score_claims(
             features, names, priors,
             f"too few of each verdict to validate a model ({valid_true} true, "
             f"{valid.height - valid_true} false among the {valid.height} latest settled; "
-            f"needs {min_training_rows} of each): scored on smoothed group rates",
-            n,
+            f"needs {min_training_rows} of each): no model, scored on group priors updated "
+            "by each source's record",
+            n, records=True,
         )
 
-    # Row numbers into `features` of the training and validation claims, oldest first.
-    train_rows, valid_rows = train["row"].to_numpy(), valid["row"].to_numpy()
     y_train = train["label"].to_numpy().astype(int)
     y_valid = valid["label"].to_numpy().astype(int)
+    # The model's rows in an order where the training claims (oldest first) and then the
+    # validation claims come last: both are then slices of one matrix, not copies.
+    train_rows, valid_rows = train["row"].to_numpy(), valid["row"].to_numpy()
+    in_fit = np.zeros(features.height, dtype=bool)
+    in_fit[train_rows] = in_fit[valid_rows] = True
+    order = np.concatenate([np.flatnonzero(~in_fit), train_rows, valid_rows])
+    ordered = features.select(names)[order]
+    start_train = features.height - len(train_rows) - len(valid_rows)
+    fit_train = slice(start_train, start_train + len(train_rows))
+    fit_valid = slice(start_train + len(train_rows), features.height)
 
-    x_all = model_inputs(features, names)
+    x_all = model_inputs(ordered, names, extra_columns=1)
     text_model = None
     if "text" in features.columns:
-        words = hashed_words(features["text"])
-        f_text, text_model = text_feature(words, train_rows, y_train, random_state)
-        if text_model is not None:
-            x_all = np.asfortranarray(np.column_stack([x_all, f_text]))
-            names = [*names, "f_text"]
-    x_train, x_valid = x_all[train_rows], x_all[valid_rows]
+        words = hashed_words(features["text"])[order]
+        f_text, text_model = text_feature(
+            words, np.arange(fit_train.start, fit_train.stop), y_train, random_state
+        )
+    if text_model is not None:
+        x_all[:, -1] = f_text
+        names = [*names, "f_text"]
+    else:
+        x_all = x_all[:, :-1]
+    x_train, x_valid = x_all[fit_train], x_all[fit_valid]
 
     trials, fitted = {}, {}
     for name, candidate in candidates(names, random_state).items():
-        if name == "boosting":
-            model = clone(candidate).fit(x_train[-MAX_BOOSTING_ROWS:], y_train[-MAX_BOOSTING_ROWS:])
-            scores = model.decision_function(x_valid)
-        else:
-            model = clone(candidate).fit(x_train, y_train)
-            scores = model.decision_function(x_valid)
-        p_valid = _cross_fitted(scores, y_valid)
+        rows = slice(-MAX_BOOSTING_ROWS, None) if name == "boosting" else slice(None)
+        model = clone(candidate).fit(x_train[rows], y_train[rows])
+        p_valid = _cross_fitted(model.decision_function(x_valid), y_valid)
         trials[name] = metrics.log_loss(y_valid, p_valid)
         fitted[name] = (model, p_valid)
-    chosen = _choose(trials)
+    chosen = _choose(y_valid, {name: p for name, (_, p) in fitted.items()})
     model, p_valid = fitted[chosen]
     calibrated = _calibrated(model, x_valid, y_valid)
-    p_model = calibrated.predict_proba(x_all)[:, 1]
+    # Trees predict row by row, so a second core halves the time on a big warehouse.
+    with threadpool_limits(2 if chosen == "boosting" else 1, user_api="openmp"):
+        p_ordered = calibrated.predict_proba(x_all)[:, 1]
+    p_model = np.empty(features.height)
+    p_model[order] = p_ordered
 
     frame = features.select("claim_id", "source_id", pl.col("label").cast(pl.Int8)).with_columns(
         p_model=pl.Series(p_model, dtype=pl.Float64)

@@ -540,14 +540,16 @@ def test_gzipped_jsonl_and_ndjson(warehouse, tmp_path, rows, ingest_ok, query):
     assert query("select claim_id from outcomes") == [("c1",)]
 
 
-def test_a_folder_loads_its_input_files_recursively_and_ignores_others(
+def test_a_folder_loads_its_own_input_files_and_ignores_others_and_subfolders(
     warehouse, tmp_path, rows, ingest_ok, query
 ):
+    # A generated world keeps its hidden truth in truth/: a folder's subfolders are not input.
     inbox = tmp_path / "inbox"
     rows.jsonl(inbox / "a.jsonl", [rows.claim("a")])
     rows.csv(inbox / "b.csv", [rows.claim("b")])
-    rows.parquet(inbox / "deeper" / "c.parquet", [rows.claim("c")])
-    rows.jsonl(inbox / "deeper" / "d.ndjson.gz", [rows.claim("d")])
+    rows.parquet(inbox / "c.parquet", [rows.claim("c")])
+    rows.jsonl(inbox / "d.ndjson.gz", [rows.claim("d")])
+    rows.jsonl(inbox / "truth" / "e.jsonl", [rows.claim("e")])
     (inbox / "README.txt").write_text("not data", encoding="utf-8")
 
     result = ingest_ok(inbox)

@@ -150,7 +150,10 @@ def test_too_few_settled_claims_fall_back_and_say_so():
     scores = score_claims(features, validation_fraction=0.2, min_training_rows=1000,
                           max_training_rows=0, random_state=0, priors=PRIORS)
     assert not scores.fitted and "fewer than 1000" in scores.note
-    assert scores.metrics["model"] == "prior"
+    assert scores.metrics["model"] == "track_record_prior"
+    # no model, but a source's record still moves its open claims off the prior
+    frame = scores.frame.join(features.select("claim_id", "f_src_settled"), on="claim_id")
+    assert frame.filter(pl.col("f_src_settled") >= 5)["p_model"].std() > 0.05
 
 
 def test_training_rows_are_capped_at_the_most_recent(fitted_world):
@@ -300,3 +303,16 @@ def test_baselines_use_the_history_only():
     assert naive["y"] == pytest.approx((0 + 4 * 0.5) / 8)
     assert naive["z"] == pytest.approx(0.5)
     assert metrics.overall_rate(history, targets)["p"].to_list() == [0.5] * 3
+
+
+def test_sources_are_the_same_whatever_the_row_order_and_ties_go_by_source_id(fitted_world):
+    features, scores, _ = fitted_world
+    scored = scored_claims(features, scores.frame)
+    options = dict(prior_strength=8, unsettled_weight=0.5, interval=0.9, priors=PRIORS, fitted=True)
+    first = source_reliability(scored, **options)
+    shuffled = source_reliability(scored.sample(fraction=1.0, shuffle=True, seed=7), **options)
+    assert first.equals(shuffled)
+    twins = scored_frame(source("b", [1, 0, 1]) + source("a", [1, 0, 1]) + source("c", [1, 0]))
+    ranked = source_reliability(twins, prior_strength=8, unsettled_weight=0.5, interval=0.9,
+                                priors=PRIORS)
+    assert ranked.filter(pl.col("source_id") != "c")["source_id"].to_list() == ["a", "b"]
