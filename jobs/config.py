@@ -27,7 +27,7 @@ DEFAULTS: dict = {
     "model": {
         "validation_fraction": 0.2,
         "min_training_rows": 40,
-        "max_training_rows": 300000,
+        "max_training_rows": 100000,
         "random_state": 0,
     },
     "reliability": {"prior_strength": 8, "unsettled_weight": 0.5, "interval": 0.9},

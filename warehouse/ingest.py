@@ -227,13 +227,14 @@ def _file_kind(keys: set[str], path: Path) -> str | None:
 
 
 def _stage_fast(con: duckdb.DuckDBPyConnection, path: Path, index: int) -> bool:
-    """Stage a JSON-lines file with DuckDB's parallel JSON reader. Only trusted when every
-    line became a row; `_stage_lines` redoes the file when a row turns out bad (the fast
-    reader keeps neither the raw text nor reliable line numbers of broken rows)."""
+    """Stage a JSON-lines file with DuckDB's parallel JSON reader, without raw text or line
+    numbers. Only trusted when every line became a row; `_stage_lines` redoes the file when
+    a row turns out bad or an id repeats (quarantine needs the raw text and line number,
+    and the last of repeated rows must win)."""
     con.execute(
         f"""
         insert into staged_rows by name
-        select $index as file_index, $file as file, row_number() over () as line,
+        select $index as file_index, $file as file, null::bigint as line,
                true as fast, {", ".join(f'"{name}"' for name in ALL_FIELDS)}
         from read_json($path, format = 'newline_delimited', columns = $columns,
                        ignore_errors = true, maximum_object_size = 67108864)
@@ -330,6 +331,9 @@ def ingest(
     note = progress or (lambda message: None)
     files = resolve_paths(paths)
     report = IngestReport(files=[str(f) for f in files], dry_run=dry_run)
+    # Row order only matters where it is kept explicitly (line numbers, file order), so DuckDB
+    # may stream rows in any order: faster, and far less memory on big files.
+    con.execute("set preserve_insertion_order = false")
     con.execute(sql_text("ingest_staging.sql"))
     with tempfile.TemporaryDirectory(prefix="trackrecord-") as workdir:
         readable = [
