@@ -164,7 +164,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], dry_run: bool) -> None:
     from warehouse.ingest import check_inputs, ingest as ingest_files
 
     settings = settings_of(ctx)
-    check_inputs(list(paths))  # a bad path or file fails here, before the warehouse is touched
+    files = check_inputs(list(paths))  # a bad path or file fails here, before the warehouse is touched
     if dry_run:
         if settings.db.exists():
             con = connect_read(settings.db, busy_timeout=settings.busy_timeout)
@@ -175,7 +175,9 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], dry_run: bool) -> None:
     else:
         con = connect_write_logged(settings)
     try:
-        with step_reporter(ctx.find_root().obj["log_format"]) as progress:
+        # one step a file, then validating, merging, updating sources, committing
+        steps = len(files) + 4
+        with step_reporter(ctx.find_root().obj["log_format"], total=steps) as progress:
             report = ingest_files(con, list(paths), dry_run=dry_run, progress=progress)
     finally:
         con.close()
@@ -278,7 +280,7 @@ def run(ctx: click.Context, as_of: str | None) -> None:
     from jobs.progress import step_reporter
 
     day = parse_day(as_of, "--as-of") or today_utc()
-    with step_reporter(ctx.find_root().obj["log_format"]) as progress:
+    with step_reporter(ctx.find_root().obj["log_format"], total=nightly.STEPS) as progress:
         result = nightly.run(settings_of(ctx), day, progress)
     _announce(ctx, result)
     click.echo(f"published scores as of {day} (run {result.record.run_id})")

@@ -25,6 +25,8 @@ from warehouse.connection import connect_read, connect_write, open_read_only, pe
 from warehouse.scores import RunRecord, load_run_inputs, publish_run, record_failed_run
 
 Progress = Callable[[str], None]
+# read, score, open for publishing, publish: for the progress bar
+STEPS = 4
 
 
 @dataclass

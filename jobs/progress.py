@@ -1,6 +1,6 @@
-"""Progress and log lines on stderr: a spinner on a terminal, JSON lines for schedulers.
+"""Progress and log lines on stderr: a progress bar on a terminal, JSON lines for schedulers.
 
-Data goes to stdout; everything here goes to stderr, and the spinner only when stderr is a
+Data goes to stdout; everything here goes to stderr, and the bar only when stderr is a
 terminal, so cron mail and pipes stay clean.
 """
 
@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from typing import Callable, Iterator
 
 from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 
 def log_json(event: str, **fields) -> None:
@@ -22,9 +23,9 @@ def log_json(event: str, **fields) -> None:
 
 
 @contextmanager
-def step_reporter(log_format: str = "text") -> Iterator[Callable[[str], None]]:
-    """Yields `note(message)`: shows the current step (spinner on a TTY, JSON line with
-    --log-format json, nothing otherwise)."""
+def step_reporter(log_format: str = "text", total: int | None = None) -> Iterator[Callable[[str], None]]:
+    """Yields `note(message)`, called as each step starts: a progress bar over `total`
+    steps on a terminal, a JSON line per step with --log-format json, nothing otherwise."""
     started = time.monotonic()
     if log_format == "json":
         yield lambda message: log_json("step", message=message,
@@ -33,6 +34,17 @@ def step_reporter(log_format: str = "text") -> Iterator[Callable[[str], None]]:
     if not sys.stderr.isatty():
         yield lambda message: None
         return
-    console = Console(stderr=True)
-    with console.status("starting") as status:
-        yield lambda message: status.update(f"{message} ({time.monotonic() - started:.0f}s)")
+    columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+               TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn()]
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("starting", total=total)
+        steps = 0
+
+        def note(message: str) -> None:
+            nonlocal steps
+            # Each new step means the previous one finished.
+            progress.update(task, description=message, completed=steps)
+            steps += 1
+
+        yield note
+        progress.update(task, completed=total or steps)
