@@ -46,6 +46,21 @@ class Settings:
     def section(self, name: str) -> dict:
         return self.values[name]
 
+    def priors(self) -> dict[str, float]:
+        """p_true of a claim, by source kind, when there is no model."""
+        return {kind: float(value) for kind, value in self.values["priors"].items()}
+
+    def model_options(self) -> dict:
+        """Keyword arguments of `scoring.model.score_claims` from [model] and [priors]."""
+        model = self.values["model"]
+        return {
+            "validation_fraction": float(model["validation_fraction"]),
+            "min_training_rows": int(model["min_training_rows"]),
+            "max_training_rows": int(model["max_training_rows"]),
+            "random_state": int(model["random_state"]),
+            "priors": self.priors(),
+        }
+
     @property
     def busy_timeout(self) -> float:
         return float(self.values["warehouse"]["busy_timeout"])

@@ -75,16 +75,8 @@ def backtest(settings: Settings, cutoff: date | None = None) -> Backtest:
     if cutoff >= span:
         raise BadInput(f"--cutoff {cutoff} leaves nothing after it (the data end on {span})")
 
-    model_settings = settings.section("model")
     features = claim_features(inputs.claims.lazy(), inputs.outcomes.lazy(), cutoff).collect()
-    scores = score_claims(
-        features,
-        validation_fraction=float(model_settings["validation_fraction"]),
-        min_training_rows=int(model_settings["min_training_rows"]),
-        max_training_rows=int(model_settings["max_training_rows"]),
-        random_state=int(model_settings["random_state"]),
-        priors={k: float(v) for k, v in settings.section("priors").items()},
-    )
+    scores = score_claims(features, **settings.model_options())
     later = claim_labels(inputs.outcomes.lazy(), span).collect().select("claim_id", later_label="label")
     targets = (
         scores.frame.filter(pl.col("label").is_null())

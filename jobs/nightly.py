@@ -111,23 +111,15 @@ def _read_inputs(settings: Settings, as_of: date):
 
 
 def _score(settings: Settings, as_of: date, inputs, run_id: str, started_at: datetime, timings: dict):
-    model_settings = settings.section("model")
     reliability = settings.section("reliability")
-    priors = {k: float(v) for k, v in settings.section("priors").items()}
+    priors = settings.priors()
 
     t = time.monotonic()
     features = claim_features(inputs.claims.lazy(), inputs.outcomes.lazy(), as_of).collect()
     timings["features"] = round(time.monotonic() - t, 3)
 
     t = time.monotonic()
-    scores = score_claims(
-        features,
-        validation_fraction=float(model_settings["validation_fraction"]),
-        min_training_rows=int(model_settings["min_training_rows"]),
-        max_training_rows=int(model_settings["max_training_rows"]),
-        random_state=int(model_settings["random_state"]),
-        priors=priors,
-    )
+    scores = score_claims(features, **settings.model_options())
     timings["model"] = round(time.monotonic() - t, 3)
 
     t = time.monotonic()

@@ -263,7 +263,7 @@ def score_claims(
     *,
     validation_fraction: float = 0.2,
     min_training_rows: int = 40,
-    max_training_rows: int = 300_000,
+    max_training_rows: int = 100_000,
     random_state: int = 0,
     priors: dict[str, float] | None = None,
 ) -> ClaimScores:
@@ -295,11 +295,11 @@ def score_claims(
 def _score_claims(
     features: pl.DataFrame | pl.LazyFrame,
     *,
-    validation_fraction: float = 0.2,
-    min_training_rows: int = 40,
-    max_training_rows: int = 300_000,
-    random_state: int = 0,
-    priors: dict[str, float] | None = None,
+    validation_fraction: float,
+    min_training_rows: int,
+    max_training_rows: int,
+    random_state: int,
+    priors: dict[str, float] | None,
 ) -> ClaimScores:
     priors = {**DEFAULT_PRIORS, **(priors or {})}
     if isinstance(features, pl.LazyFrame):
