@@ -69,6 +69,24 @@ def today_utc() -> date:
 class TrackrecordGroup(click.Group):
     """Turns library errors into one-line click errors carrying the contract's exit code."""
 
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as error:
+            # One line, as every other error: what is wrong and where the help is.
+            where = error.ctx.command_path if error.ctx else "trackrecord"
+            click.echo(f"trackrecord: error: {error.format_message()} (see '{where} --help')", err=True)
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("trackrecord: aborted", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
