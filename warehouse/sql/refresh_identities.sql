@@ -38,7 +38,7 @@ delete from main.outlets;
 
 insert into main.outlets (outlet_key, outlet_id, outlet, claims)
 with outlet_alias as (
-    select target_key, any_value(name) as name
+    select target_key, min(name) as name
     from main.source_aliases where kind = 'outlet' group by target_key
 ),
 per_claim as (
@@ -46,15 +46,21 @@ per_claim as (
     from main.claims as c
     join resolved_identity as r using (source_kind, source_key, outlet_key)
 ),
+spellings as (
+    select outlet_key, outlet_name, bool_or(own_spelling) as own_spelling, count(*) as claims
+    from per_claim
+    group by all
+),
 final as (
-    select p.outlet_key,
-           'out-' || left(md5(p.outlet_key), 12) as outlet_id,
-           coalesce(any_value(a.name), mode(p.outlet_name) filter (where p.own_spelling),
-                    mode(p.outlet_name)) as outlet,
-           count(*) as claims
-    from per_claim as p
-    left join outlet_alias as a on a.target_key = p.outlet_key
-    group by p.outlet_key
+    -- an alias's name, else the own spelling, then the most frequent, then alphabetical
+    select s.outlet_key,
+           'out-' || left(md5(s.outlet_key), 12) as outlet_id,
+           coalesce(a.name, s.outlet_name) as outlet,
+           sum(s.claims) over (partition by s.outlet_key) as claims
+    from spellings as s
+    left join outlet_alias as a on a.target_key = s.outlet_key
+    qualify row_number() over (
+        partition by s.outlet_key order by s.own_spelling desc, s.claims desc, s.outlet_name) = 1
 )
 select * from final;
 
@@ -68,16 +74,23 @@ with per_claim as (
     join resolved_identity as r using (source_kind, source_key, outlet_key)
 ),
 named_alias as (
-    select target_key, any_value(name) as name
+    select target_key, min(name) as name
     from main.source_aliases where kind = 'source' group by target_key
 ),
-grouped as (
-    select source_id, any_value(identity_key) as identity_key, any_value(kind) as kind,
-           any_value(resolved_outlet_key) as outlet_key,
-           coalesce(mode(source_name) filter (where own_spelling), mode(source_name)) as name,
-           count(*) as claims
+spellings as (
+    select source_id, source_name, any_value(identity_key) as identity_key,
+           any_value(kind) as kind, any_value(resolved_outlet_key) as outlet_key,
+           bool_or(own_spelling) as own_spelling, count(*) as claims
     from per_claim
-    group by source_id
+    group by source_id, source_name
+),
+grouped as (
+    -- the own spelling first, then the most frequent, then alphabetical: deterministic
+    select source_id, identity_key, kind, outlet_key, source_name as name,
+           sum(claims) over (partition by source_id) as claims
+    from spellings
+    qualify row_number() over (
+        partition by source_id order by own_spelling desc, claims desc, source_name) = 1
 ),
 final as (
     select g.source_id, g.identity_key,

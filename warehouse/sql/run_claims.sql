@@ -13,13 +13,21 @@ visible as (
 ),
 -- Outlet names as spelled by the claims visible at $as_of (a later spelling never renames
 -- an earlier date's outlet); a name given in an alias wins.
+outlet_spellings as (
+    select resolved_outlet_key, outlet_name,
+           bool_or(outlet_key = resolved_outlet_key) as canonical, count(*) as claims
+    from visible
+    group by all
+),
 outlet_names as (
-    select v.resolved_outlet_key,
-           coalesce(any_value(a.name), mode(v.outlet_name) filter (where v.outlet_key = v.resolved_outlet_key),
-                    mode(v.outlet_name)) as outlet
-    from visible as v
-    left join main.source_aliases as a on a.kind = 'outlet' and a.target_key = v.resolved_outlet_key
-    group by v.resolved_outlet_key
+    select o.resolved_outlet_key, coalesce(a.name, o.outlet_name) as outlet
+    from outlet_spellings as o
+    left join (
+        select target_key, min(name) as name from main.source_aliases
+        where kind = 'outlet' group by target_key
+    ) as a on a.target_key = o.resolved_outlet_key
+    qualify row_number() over (
+        partition by o.resolved_outlet_key order by o.canonical desc, o.claims desc, o.outlet_name) = 1
 ),
 final as (
     select c.claim_id,

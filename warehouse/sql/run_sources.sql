@@ -11,16 +11,23 @@ identities as (
     select source_id, identity_key, kind from main.sources
 ),
 named_alias as (
-    select target_key, any_value(name) as name
+    select target_key, min(name) as name
     from main.source_aliases where kind = 'source' group by target_key
 ),
-spelled as (
-    select v.source_id, any_value(i.kind) as kind, any_value(i.identity_key) as identity_key,
-           coalesce(mode(v.source_name) filter (where 'named:' || v.source_key = i.identity_key),
-                    mode(v.source_name)) as name
+spellings as (
+    select v.source_id, v.source_name, i.kind, i.identity_key,
+           bool_or('named:' || v.source_key = i.identity_key) as canonical,
+           count(*) as claims
     from visible as v
     join identities as i using (source_id)
-    group by v.source_id
+    group by all
+),
+-- The canonical spelling first, then the most frequent, then alphabetical: deterministic.
+spelled as (
+    select source_id, kind, identity_key, source_name as name
+    from spellings
+    qualify row_number() over (
+        partition by source_id order by canonical desc, claims desc, source_name) = 1
 ),
 final as (
     select s.source_id, s.kind,
