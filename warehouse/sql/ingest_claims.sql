@@ -48,15 +48,28 @@ identified as (
     left join outlet_identities as o on o.outlet = c.outlet
     left join subject_keys as k on k.subject = c.subject
 ),
-final as (
+with_ids as (
     select s.*,
            'src-' || left(md5(case
                when s.source_kind = 'named' then 'named:' || coalesce(sa.target_key, s.source_key)
                else 'anonymous:' || s.source_key || '@' || coalesce(oa.target_key, s.outlet_key)
-           end), 12) as source_id
+           end), 12) as source_id,
+           -- DuckDB's 64-bit hash tells a changed claim from a re-ingest; should a DuckDB
+           -- upgrade change it, a re-ingest reports claims as updated once and loses nothing.
+           hash(s.published_at, s.source, s.source_kind_given, s.affiliation, s.outlet, s."text",
+                s.subject, s.story, s.url)::varchar as content_hash
     from identified as s
     left join main.source_aliases as sa
       on sa.kind = 'source' and s.source_kind = 'named' and sa.alias_key = s.source_key
     left join main.source_aliases as oa on oa.kind = 'outlet' and oa.alias_key = s.outlet_key
+),
+-- What loading the row would do to the warehouse: add, update or nothing.
+final as (
+    select w.*,
+           case when c.claim_id is null then 'new'
+                when c.content_hash = w.content_hash then 'same'
+                else 'changed' end as change
+    from with_ids as w
+    left join main.claims as c on w.reason is null and c.claim_id = w.claim_id
 )
 select * exclude (is_json, is_object, pre_reason) from final;

@@ -1,46 +1,17 @@
 -- Classify staged rows against the warehouse, then write them. Statements marked
 -- "-- write" are skipped by a dry run; the rest only build temp tables.
-create or replace temp table claim_changes as
-with valid as (
-    select * from staged_claims where reason is null
-    -- dedupe: the last row for an id wins (skipped when no id repeats: a sort of every row)
-    qualify row_number() over (partition by claim_id order by file_index desc, line desc) = 1
-),
-hashed as (
-    -- DuckDB's 64-bit hash tells a changed claim from a re-ingest; should a DuckDB upgrade
-    -- change it, a re-ingest reports claims as updated once, and loses nothing.
-    select *,
-           hash(published_at, source, source_kind_given, affiliation, outlet, "text", subject,
-                story, url)::varchar as content_hash
-    from valid
-),
-final as (
-    select h.*,
-           case when c.claim_id is null then 'new'
-                when c.content_hash = h.content_hash then 'same'
-                else 'changed' end as change
-    from hashed as h
-    left join main.claims as c using (claim_id)
-)
-select * from final;
+-- Views, not copies: staged_claims and staged_outcomes already say what each row would do.
+create or replace temp view claim_changes as
+select * from staged_claims
+where reason is null
+-- dedupe: the last row for an id wins (skipped when no id repeats: a sort of every row)
+qualify row_number() over (partition by claim_id order by file_index desc, line desc) = 1;
 
-create or replace temp table outcome_changes as
-with valid as (
-    select * from staged_outcomes where reason is null
-    -- dedupe: the last row for a key wins (skipped when no key repeats)
-    qualify row_number() over (partition by claim_id, event, "at", "by" order by was_waiting, file_index desc, line desc) = 1
-),
-final as (
-    select v.*,
-           case when o.claim_id is null then 'new'
-                when o.verdict is not distinct from v.verdict and o.url is not distinct from v.url
-                     and o.note is not distinct from v.note then 'same'
-                else 'changed' end as change
-    from valid as v
-    left join main.outcomes as o
-      on o.claim_id = v.claim_id and o.event = v.event and o."at" = v."at" and o."by" = v."by"
-)
-select * from final;
+create or replace temp view outcome_changes as
+select * from staged_outcomes
+where reason is null
+-- dedupe: the last row for a key wins (skipped when no key repeats)
+qualify row_number() over (partition by claim_id, event, "at", "by" order by was_waiting, file_index desc, line desc) = 1;
 
 create or replace temp table quarantine_new as
 with rejected as (
@@ -56,16 +27,26 @@ final as (
 select * from final;
 
 create or replace temp table ingest_counts as
-select
-    (select count(*) from claim_changes where change = 'new') as claims_loaded,
-    (select count(*) from claim_changes where change = 'changed') as claims_updated,
-    (select count(*) from claim_changes where change = 'same') as claims_unchanged,
-    (select count(*) from outcome_changes where change = 'new' and not was_waiting) as outcomes_loaded,
-    (select count(*) from outcome_changes where change = 'changed') as outcomes_updated,
-    (select count(*) from outcome_changes where change = 'same') as outcomes_unchanged,
-    (select count(*) from outcome_changes where change = 'new' and was_waiting) as released,
-    (select count(*) from quarantine_new where reason <> $waiting) as quarantined,
-    (select count(*) from staged_outcomes where reason = $waiting and not was_waiting) as waiting;
+with claim_counts as (
+    select count(*) filter (where change = 'new') as claims_loaded,
+           count(*) filter (where change = 'changed') as claims_updated,
+           count(*) filter (where change = 'same') as claims_unchanged
+    from claim_changes
+),
+outcome_counts as (
+    select count(*) filter (where change = 'new' and not was_waiting) as outcomes_loaded,
+           count(*) filter (where change = 'changed') as outcomes_updated,
+           count(*) filter (where change = 'same') as outcomes_unchanged,
+           count(*) filter (where change = 'new' and was_waiting) as released
+    from outcome_changes
+),
+held as (
+    select count(*) filter (where reason <> $waiting) as quarantined from quarantine_new
+),
+waiting as (
+    select count(*) as waiting from staged_outcomes where reason = $waiting and not was_waiting
+)
+select * from claim_counts, outcome_counts, held, waiting;
 
 -- write
 delete from main.claims

@@ -30,7 +30,7 @@ known_claims as (
     select claim_id, published_at from main.claims
     where claim_id not in (select claim_id from staged_valid_claims)
 ),
-final as (
+checked as (
     select t.*, k.published_at, coalesce(b.by_key, '') as by_key,
            case
                when pre_reason is not null then pre_reason
@@ -60,5 +60,17 @@ final as (
     from typed as t
     left join known_claims as k using (claim_id)
     left join by_keys as b on b.event = t.event and b."by" = t."by"
+),
+-- What loading the row would do to the warehouse: add, update or nothing.
+final as (
+    select c.*,
+           case when o.claim_id is null then 'new'
+                when o.verdict is not distinct from c.verdict and o.url is not distinct from c.url
+                     and o.note is not distinct from c.note then 'same'
+                else 'changed' end as change
+    from checked as c
+    left join main.outcomes as o
+      on c.reason is null and o.claim_id = c.claim_id and o.event = c.event
+     and o."at" = c."at" and o."by" = c."by"
 )
 select * exclude (is_json, is_object, pre_reason, at_raw, verdict_number) from final;
