@@ -12,7 +12,9 @@ typed as (
            nullif(trim(claim_id), '') as claim_id,
            lower(nullif(trim(event), '')) as event,
            nullif(trim("at"), '') as at_raw,
-           try_cast(trim("at") as timestamptz) at time zone 'UTC' as "at",
+           -- a plain date is cheap to parse; anything longer may carry an offset to convert
+           case when length(trim("at")) <= 10 then try_cast(trim("at") as date)::timestamp
+                else try_cast(trim("at") as timestamptz) at time zone 'UTC' end as "at",
            coalesce(trim("by"), '') as "by",
            nullif(lower(trim(verdict)), '') as verdict,
            try_cast(trim(verdict) as double) as verdict_number,
