@@ -85,24 +85,29 @@ def _source_totals(entries: pl.LazyFrame, per_claim: pl.LazyFrame) -> pl.LazyFra
     claim_id = per_claim.collect_schema()["claim_id"]
     changes = entries.select(
         pl.lit(None, claim_id).alias("claim_id"),
-        pl.col("src_code").alias("code"),
-        "day",
+        (_packed("src_code", "day")).alias("key"),
         *_DELTAS,
-        pl.lit(False).alias("query"),
     )
     queries = per_claim.select(
         "claim_id",
-        pl.col("src_code").alias("code"),
-        pl.col("knowledge_day").alias("day"),
+        (_packed("src_code", "knowledge_day") + 1).alias("key"),
         *[pl.lit(0, pl.Int32).alias(c) for c in _DELTAS],
-        pl.lit(True).alias("query"),
     )
+    # The source is the key's high bits; a query is a key's lowest bit.
+    source = pl.col("key") // (1 << 33)
+    first_of_source = (source != source.shift(1)).fill_null(True)
     return (
         pl.concat([changes, queries])
-        .with_columns(key=_packed("code", "day") + pl.col("query").cast(pl.UInt64))
         .sort("key", multithreaded=False)
-        .with_columns(pl.col(c).cum_sum().over("code").alias(f"src_{c}") for c in _DELTAS)
-        .filter(pl.col("query"))
+        # Running sums over all rows less where they stood when the row's source began: the
+        # same as summing within each source (`over`) without grouping millions of rows.
+        .with_columns(pl.col(c).cum_sum().alias(f"src_{c}") for c in _DELTAS)
+        .with_columns(
+            pl.col(f"src_{c}")
+            - pl.when(first_of_source).then(pl.col(f"src_{c}") - pl.col(c)).forward_fill()
+            for c in _DELTAS
+        )
+        .filter(pl.col("key") % 2 == 1)
         .select("claim_id", *[f"src_{c}" for c in _DELTAS])
     )
 
@@ -198,7 +203,9 @@ def records_at(claims: pl.LazyFrame, outcomes: pl.LazyFrame, as_of: date) -> pl.
             strategy="backward",
             check_sortedness=False,
         ).drop("day", strict=False)
-    target = target.join(_source_totals(entries, per_claim), on="claim_id", how="left")
+    # Both in claim order, laid side by side: cheaper than joining on claim_id.
+    by_claim = _source_totals(entries, per_claim).sort("claim_id").drop("claim_id")
+    target = pl.concat([target.sort("claim_id"), by_claim], how="horizontal")
     target = target.with_columns(
         pl.col(f"{level}_{c}").fill_null(0) for level in LEVELS for c in _DELTAS
     ).with_columns(

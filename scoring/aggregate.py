@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
-from scipy.stats import beta as beta_distribution
+from scipy.special import betaincinv
 
 from scoring.model import DEFAULT_PRIORS
+from scoring.parallel import side_by_side
 
 NO_AFFILIATION = "no affiliation"
 UNIT = 1_000_000_000
@@ -62,13 +63,13 @@ def _evidence(scored: pl.DataFrame, unsettled_weight: float, fitted: bool | None
 def _interval(
     alpha: np.ndarray, beta: np.ndarray, interval: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The central `interval` of Beta(alpha, beta), vectorised."""
+    """The central `interval` of Beta(alpha, beta), vectorised: the inverse of the regularised
+    incomplete beta function at both tails, side by side (each tail is an iterative solve per
+    source, and scipy's ufuncs free the GIL while they run)."""
     tail = (1 - interval) / 2
     alpha, beta = np.maximum(alpha, 1e-9), np.maximum(beta, 1e-9)
-    return (
-        beta_distribution.ppf(tail, alpha, beta),
-        beta_distribution.ppf(1 - tail, alpha, beta),
-    )
+    low, high = side_by_side(lambda q: betaincinv(alpha, beta, q), [tail, 1 - tail])
+    return low, high
 
 
 def _most_common(claims: pl.DataFrame, column: str) -> pl.DataFrame:
@@ -78,9 +79,8 @@ def _most_common(claims: pl.DataFrame, column: str) -> pl.DataFrame:
         claims.drop_nulls(column)
         .group_by("source_id", column)
         .agg(pl.len().alias("n"))
-        .sort(["source_id", "n", column], descending=[False, True, False])
-        .unique("source_id", keep="first", maintain_order=True)
-        .drop("n")
+        .group_by("source_id")
+        .agg(pl.col(column).sort_by(["n", column], descending=[True, False]).first())
     )
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
-from sklearn.metrics import roc_auc_score
 
 _EPS = 1e-6
 
@@ -24,6 +23,9 @@ def _arrays(y, p) -> tuple[np.ndarray, np.ndarray]:
 
 def auc(y, p) -> float:
     """Area under the ROC curve; NaN when only one kind of outcome is present."""
+    # Imported here, where it is used: scikit-learn is slow to import (see scoring.candidates).
+    from sklearn.metrics import roc_auc_score
+
     y, p = _arrays(y, p)
     if len(np.unique(y)) < 2:
         return float("nan")

@@ -1,15 +1,19 @@
 """The claim model: learn from settled claims how likely an open claim is to hold up.
 
-Candidates are trained on the older settled claims and judged on the most recently settled
-ones (a time split by settled_on, never random): the source's track record alone (the naive
-baseline as a model, so that when the other features carry little signal the choice falls
-back to it), a logistic regression on every feature, and gradient-boosted trees. A more
+Candidates (scoring.candidates) are trained on the older settled claims and judged on the
+most recently settled ones (a time split by settled_on, never random): the source's track
+record alone (the naive baseline as a model, so that when the other features carry little
+signal the choice falls back to it), a logistic regression on every feature, and
+gradient-boosted trees. A more
 complex candidate is chosen only when it beats a simpler one by more than the noise of the
 validation (one standard error). The words of a claim enter as one more feature, `f_text`,
 from a bag-of-words model (scoring.text_model). The winner is calibrated on the validation
 claims with a sigmoid (`CalibratedClassifierCV` over a `FrozenEstimator`). Without enough
 settled claims of both verdicts there is no model: claims get their group's prior from the
 configuration.
+
+scikit-learn is imported only when there is a model to fit, and then while the words are
+hashed and the feature matrix built; independent fits run side by side (scoring.parallel).
 """
 
 from __future__ import annotations
@@ -17,35 +21,24 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
-from sklearn.base import BaseEstimator, TransformerMixin, clone
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.frozen import FrozenEstimator
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import FunctionTransformer, StandardScaler
-from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
 from features.build import feature_names
 from features.track_record import SMOOTHING
 from scoring import metrics
+from scoring.parallel import WORKERS, blockwise, side_by_side
 from scoring.text_model import hashed_words, text_feature
 
 DEFAULT_PRIORS = {"named": 0.6, "anonymous": 0.5}
 
-# Inputs of the track-record candidate: what a naive track record knows, nothing more.
-TRACK_RECORD_FEATURES = ["f_src_rate", "f_src_naive_rate", "f_src_settled"]
 # Counts go to a linear model on a log scale, rates (names ending in _rate) as log-odds.
 COUNT_SUFFIXES = ("_settled", "_true", "_published", "_days", "_outlets", "_by_subject",
                   "_by_others", "_contradicted", "_first_denial", "_hedges", "_names", "_words")
-# Gradient boosting learns from at most this many of the most recent training claims: it
-# costs far more per row than the linear candidates and rarely gains from more.
-MAX_BOOSTING_ROWS = 20_000
 # Candidates from simplest to most complex, and the least validation log loss a more complex
 # one must gain over a simpler one to be chosen (see _choose).
 CANDIDATE_ORDER = ("track_record", "logistic", "boosting")
@@ -79,8 +72,8 @@ def model_inputs(features: pl.DataFrame, names: list[str], extra_columns: int = 
     """The f_ columns `names` as a float matrix in the shapes a linear model can use: counts
     on a log scale (log1p), rates as log-odds; other columns as they are. Trees do not care
     (the transforms are monotone), so every candidate reads the same matrix. Row-major, as
-    scikit-learn's estimators want it (slices of rows then need no copy); `extra_columns` zero
-    columns are left at the end for features computed later."""
+    scikit-learn's estimators want it (blocks of rows then need no copy); `extra_columns`
+    zero columns are left at the end for features computed later."""
 
     def shaped(name: str) -> pl.Expr:
         column = pl.col(name).cast(pl.Float64).fill_null(0.0)
@@ -94,87 +87,6 @@ def model_inputs(features: pl.DataFrame, names: list[str], extra_columns: int = 
     extra = [pl.lit(0.0, pl.Float64).alias(f"__extra_{i}") for i in range(extra_columns)]
     x = features.select(*[shaped(n) for n in names], *extra).to_numpy(order="c")
     return x if x.flags.writeable and x.flags.c_contiguous else np.ascontiguousarray(x).copy()
-
-
-class ClipToTraining(TransformerMixin, BaseEstimator):
-    """Clips each column to the range it had in training, so that a linear model never
-    extrapolates: an open claim whose source has ten times more claims than any training row
-    did is scored like the busiest training row, not ten times further along a line."""
-
-    def fit(self, X, y=None):
-        X = validate_data(self, X, dtype=np.float64)
-        self.min_ = X.min(axis=0) if len(X) else np.zeros(X.shape[1])
-        self.max_ = X.max(axis=0) if len(X) else np.zeros(X.shape[1])
-        return self
-
-    def transform(self, X):
-        check_is_fitted(self)
-        X = validate_data(self, X, dtype=np.float64, reset=False)
-        return np.clip(X, self.min_, self.max_)
-
-
-def _select(x: np.ndarray, columns: list[int]) -> np.ndarray:
-    return np.asarray(x)[:, columns]
-
-
-def candidates(names: list[str], random_state: int) -> dict[str, Pipeline]:
-    """The models tried, keyed by name, each a Pipeline over `model_inputs(features, names)`:
-    the naive track record as a model (the source's smoothed true-rates and how many verdicts
-    they rest on), a logistic regression on everything, gradient-boosted trees."""
-    track = [names.index(n) for n in TRACK_RECORD_FEATURES if n in names]
-    return {
-        "track_record": Pipeline(
-            [
-                ("select", FunctionTransformer(_select, kw_args={"columns": track})),
-                ("clip", ClipToTraining()),
-                ("scale", StandardScaler(copy=False)),
-                ("model", LogisticRegression(C=1.0, solver="newton-cholesky")),
-            ]
-        ),
-        "logistic": Pipeline(
-            [
-                ("clip", ClipToTraining()),
-                ("scale", StandardScaler(copy=False)),
-                ("model", LogisticRegression(C=0.5, solver="newton-cholesky")),
-            ]
-        ),
-        "boosting": Pipeline(
-            [
-                (
-                    "model",
-                    HistGradientBoostingClassifier(
-                        learning_rate=0.15,
-                        max_iter=60,
-                        max_leaf_nodes=15,
-                        min_samples_leaf=40,
-                        l2_regularization=1.0,
-                        early_stopping=False,
-                        random_state=random_state,
-                    ),
-                )
-            ]
-        ),
-    }
-
-
-def _calibrated(model, x: np.ndarray, y: np.ndarray) -> CalibratedClassifierCV:
-    """The fitted `model`, frozen, with a sigmoid fitted on (x, y) over its output."""
-    return CalibratedClassifierCV(FrozenEstimator(model), method="sigmoid").fit(x, y)
-
-
-def _cross_fitted(scores: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Validation probabilities from a model's raw `scores`, each half (in time order)
-    calibrated by a sigmoid fitted on the other half, so that choosing a model does not
-    reward a calibration fitted to its own test."""
-    half = len(y) // 2
-    first, second = slice(0, half), slice(half, len(y))
-    if min(len(np.unique(y[first])), len(np.unique(y[second]))) < 2:
-        return 1 / (1 + np.exp(-scores))
-    out = np.empty(len(y))
-    for fit, apply in ((second, first), (first, second)):
-        sigmoid = LogisticRegression(C=1e6).fit(scores[fit, None], y[fit])
-        out[apply] = sigmoid.predict_proba(scores[apply, None])[:, 1]
-    return out
 
 
 def _row_log_loss(y: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -278,40 +190,18 @@ def score_claims(
     `priors` (in the last two cases updated by its source's and group's record; p_true stays
     the label of a settled claim), and the note says why.
     """
-    # BLAS and OpenMP run single-threaded here: their worker threads spin while they wait,
-    # and on a machine busy with other work that made fitting several times slower than one
-    # core; the matrices are too narrow to gain much from a second one anyway.
-    with threadpool_limits(1):
-        return _score_claims(
-            features,
-            validation_fraction=validation_fraction,
-            min_training_rows=min_training_rows,
-            max_training_rows=max_training_rows,
-            random_state=random_state,
-            priors=priors,
-        )
-
-
-def _score_claims(
-    features: pl.DataFrame | pl.LazyFrame,
-    *,
-    validation_fraction: float,
-    min_training_rows: int,
-    max_training_rows: int,
-    random_state: int,
-    priors: dict[str, float] | None,
-) -> ClaimScores:
     priors = {**DEFAULT_PRIORS, **(priors or {})}
     if isinstance(features, pl.LazyFrame):
         features = features.collect()
     if not features["claim_id"].is_sorted():
         features = features.sort("claim_id")
     names = feature_names(features)
+    # Rows are in claim_id order, so (settled_on, row) is (settled_on, claim_id) in integers.
     settled = (
-        features.select("claim_id", "label", "settled_on")
+        features.select("label", "settled_on")
         .with_row_index("row")
         .filter(pl.col("label").is_not_null())
-        .sort("settled_on", "claim_id")
+        .sort("settled_on", "row")
     )
     n = settled.height
     if n == 0:
@@ -349,48 +239,70 @@ def _score_claims(
             n, records=True,
         )
 
+    return _model_scores(features, names, train, valid, n, random_state)
+
+
+def _model_scores(features: pl.DataFrame, names: list[str], train: pl.DataFrame,
+                  valid: pl.DataFrame, settled: int, random_state: int) -> ClaimScores:
+    """score_claims with a model: `train` and `valid` are the row numbers (row) and labels
+    of the training and validation claims, oldest first."""
     y_train = train["label"].to_numpy().astype(int)
     y_valid = valid["label"].to_numpy().astype(int)
-    # The model's rows in an order where the training claims (oldest first) and then the
-    # validation claims come last: both are then slices of one matrix, not copies.
     train_rows, valid_rows = train["row"].to_numpy(), valid["row"].to_numpy()
-    in_fit = np.zeros(features.height, dtype=bool)
-    in_fit[train_rows] = in_fit[valid_rows] = True
-    order = np.concatenate([np.flatnonzero(~in_fit), train_rows, valid_rows])
-    ordered = features.select(names)[order]
-    start_train = features.height - len(train_rows) - len(valid_rows)
-    fit_train = slice(start_train, start_train + len(train_rows))
-    fit_valid = slice(start_train + len(train_rows), features.height)
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        words = pool.submit(hashed_words, features["text"]) if "text" in features.columns else None
+        inputs = pool.submit(model_inputs, features, names, 1)
+        # scikit-learn takes most of a second to import: it comes in here, where it is first
+        # needed, while the pool hashes the words and builds the matrix.
+        from sklearn.base import clone
 
-    x_all = model_inputs(ordered, names, extra_columns=1)
-    text_model = None
-    if "text" in features.columns:
-        words = hashed_words(features["text"])[order]
-        f_text, text_model = text_feature(
-            words, np.arange(fit_train.start, fit_train.stop), y_train, random_state
-        )
-    if text_model is not None:
-        x_all[:, -1] = f_text
-        names = [*names, "f_text"]
-    else:
-        x_all = x_all[:, :-1]
-    x_train, x_valid = x_all[fit_train], x_all[fit_valid]
+        from scoring.candidates import MAX_BOOSTING_ROWS, calibrated, candidates, cross_fitted
 
-    trials, fitted = {}, {}
-    for name, candidate in candidates(names, random_state).items():
-        rows = slice(-MAX_BOOSTING_ROWS, None) if name == "boosting" else slice(None)
-        model = clone(candidate).fit(x_train[rows], y_train[rows])
-        p_valid = _cross_fitted(model.decision_function(x_valid), y_valid)
-        trials[name] = metrics.log_loss(y_valid, p_valid)
-        fitted[name] = (model, p_valid)
-    chosen = _choose(y_valid, {name: p for name, (_, p) in fitted.items()})
-    model, p_valid = fitted[chosen]
-    calibrated = _calibrated(model, x_valid, y_valid)
-    # Trees predict row by row, so a second core halves the time on a big warehouse.
-    with threadpool_limits(2 if chosen == "boosting" else 1, user_api="openmp"):
-        p_ordered = calibrated.predict_proba(x_all)[:, 1]
-    p_model = np.empty(features.height)
-    p_model[order] = p_ordered
+        # BLAS and OpenMP run single-threaded (the limit reaches the libraries loaded by now):
+        # their worker threads spin while they wait, and on a machine busy with other work
+        # that made fitting several times slower than one core. The two cores are used by
+        # fitting independent models side by side instead (scoring.parallel).
+        with threadpool_limits(1):
+            text_model = None
+            if words is not None:
+                f_text, text_model = text_feature(words.result(), train_rows, y_train,
+                                                  random_state, pool)
+            x_all = inputs.result()
+            if text_model is not None:
+                x_all[:, -1] = f_text
+                names = [*names, "f_text"]
+            else:
+                x_all = np.ascontiguousarray(x_all[:, :-1])
+            # Copies of the rows that train and validate, not a reordering of every row.
+            x_train, x_valid = x_all[train_rows], x_all[valid_rows]
+
+            def fit(item: tuple[str, object]):
+                name, candidate = item
+                rows = slice(-MAX_BOOSTING_ROWS, None) if name == "boosting" else slice(None)
+                return clone(candidate).fit(x_train[rows], y_train[rows])
+
+            # The slowest (most complex) candidate starts first, so that it does not start
+            # last.
+            tried = sorted(candidates(names, random_state).items(),
+                           key=lambda item: -CANDIDATE_ORDER.index(item[0]))
+            models = dict(zip([name for name, _ in tried], side_by_side(fit, tried, pool)))
+            scores = blockwise(
+                {name: lambda rows, model=model: model.decision_function(x_valid[rows])
+                 for name, model in models.items()},
+                len(x_valid), pool,
+            )
+            p_valids = dict(zip(models, side_by_side(
+                lambda name: cross_fitted(scores[name], y_valid), models, pool
+            )))
+            trials = {name: metrics.log_loss(y_valid, p) for name, p in p_valids.items()}
+            chosen = _choose(y_valid, p_valids)
+            model, p_valid = models[chosen], p_valids[chosen]
+            final = calibrated(model, x_valid, y_valid)
+
+            p_model = blockwise(
+                {"p_model": lambda rows: final.predict_proba(x_all[rows])[:, 1]},
+                features.height, pool,
+            )["p_model"]
 
     frame = features.select("claim_id", "source_id", pl.col("label").cast(pl.Int8)).with_columns(
         p_model=pl.Series(p_model, dtype=pl.Float64)
@@ -401,7 +313,7 @@ def _score_claims(
         pl.coalesce(pl.col("label").cast(pl.Float64), pl.col("p_model")).alias("p_true"),
         "label",
     )
-    calibrator = calibrated.calibrated_classifiers_[0].calibrators[0]
+    calibrator = final.calibrated_classifiers_[0].calibrators[0]
     fingerprint = _fingerprint(
         {
             "features": names,
@@ -421,7 +333,7 @@ def _score_claims(
             "model": chosen,
             "rows_train": train.height,
             "rows_valid": valid.height,
-            "settled": n,
+            "settled": settled,
             "candidates": {k: round(v, 5) for k, v in sorted(trials.items())},
             "text": text_model is not None,
         },
@@ -429,5 +341,5 @@ def _score_claims(
         fitted=True,
         note=f"model {chosen} trained on {train.height} settled claims, "
              f"calibrated on the {valid.height} latest",
-        model=calibrated,
+        model=final,
     )

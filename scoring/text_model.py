@@ -9,12 +9,17 @@ claim's verdict (out of fold), so the claim model learns how far to trust it.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
+
 import numpy as np
 import polars as pl
 import scipy.sparse as sparse
-from sklearn.feature_extraction.text import TfidfTransformer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline
+
+from scoring.parallel import side_by_side
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 N_COLUMNS = 1 << 18
 # The most recent training claims the text model learns from; it is fitted three times
@@ -66,6 +71,11 @@ def hashed_words(texts: pl.Series) -> sparse.csr_matrix:
 def text_pipeline(random_state: int = 0) -> Pipeline:
     """TF-IDF over the hashed words, then a regularised logistic regression (saga: fast on
     wide sparse input; a loose tolerance is plenty for one feature among many)."""
+    # Imported here, where it is used: see scoring.candidates.
+    from sklearn.feature_extraction.text import TfidfTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
     return Pipeline(
         [
             ("tfidf", TfidfTransformer(sublinear_tf=True)),
@@ -88,7 +98,11 @@ def _usable(y: np.ndarray) -> bool:
 
 
 def text_feature(
-    words: sparse.csr_matrix, train: np.ndarray, y_train: np.ndarray, random_state: int = 0
+    words: sparse.csr_matrix,
+    train: np.ndarray,
+    y_train: np.ndarray,
+    random_state: int = 0,
+    pool: ThreadPoolExecutor | None = None,
 ) -> tuple[np.ndarray, Pipeline | None]:
     """f_text (log-odds that a claim holds up, from its words) for every row of `words`.
 
@@ -96,7 +110,8 @@ def text_feature(
     The most recent MAX_TEXT_ROWS of them teach the text model; each of those gets its value
     from a model fitted on the other half of them (out of fold), every other row from the
     model fitted on all of them. Returns the feature and the fitted model (None and zeros
-    when there is too little text to learn from).
+    when there is too little text to learn from). The three models are fitted side by side
+    on `pool` (scoring.parallel; a new one when None).
     """
     feature = np.zeros(words.shape[0])
     rows, y = train[-MAX_TEXT_ROWS:], y_train[-MAX_TEXT_ROWS:]
@@ -106,9 +121,16 @@ def text_feature(
     folds = [(rows[:half], y[:half], rows[half:]), (rows[half:], y[half:], rows[:half])]
     if not all(_usable(fold_y) for _, fold_y, _ in folds):
         return feature, None
-    model = text_pipeline(random_state).fit(words[rows], y)
-    feature[:] = _logit(model.predict_proba(words)[:, 1])
-    for fit_rows, fit_y, predict_rows in folds:
-        fold_model = text_pipeline(random_state).fit(words[fit_rows], fit_y)
-        feature[predict_rows] = _logit(fold_model.predict_proba(words[predict_rows])[:, 1])
+
+    def fitted(job: tuple) -> tuple[Pipeline, np.ndarray]:
+        fit_rows, fit_y, predict_rows = job
+        model = text_pipeline(random_state).fit(words[fit_rows], fit_y)
+        scored = words if predict_rows is None else words[predict_rows]
+        return model, model.predict_proba(scored)[:, 1]
+
+    # The model on all of them first: it also scores every row, the longest job.
+    (model, p_every_row), *out_of_fold = side_by_side(fitted, [(rows, y, None), *folds], pool)
+    feature[:] = _logit(p_every_row)
+    for (_, _, predict_rows), (_, p) in zip(folds, out_of_fold):
+        feature[predict_rows] = _logit(p)
     return feature, model

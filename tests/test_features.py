@@ -153,6 +153,27 @@ def test_a_flipped_verdict_counts_as_it_stood_on_the_day():
     assert (rows["c"]["f_src_settled"], rows["c"]["f_src_true"]) == (2, 1)  # a retracted by now
 
 
+def test_each_source_counts_only_its_own_record_however_the_sources_interleave():
+    """Sources' claims and verdicts interleave in time; each open claim's record is its own
+    source's alone, counted from that source's first change (the running sums are taken over
+    all sources at once and cut where each source begins)."""
+    claims = [claim(f"{s}{i}", 1 + 3 * i + k, s) for i in range(4) for k, s in enumerate("abc")]
+    claims += [claim(f"{s}-open", 40, s) for s in "abc"]
+    outcomes = [settle("a0", 20, 1), settle("a1", 21, 0),
+                settle("b0", 20, 1), settle("b1", 22, 1), settle("b2", 23, 1),
+                settle("c0", 20, 1), settle("c0", 30, 0),  # c0 flips to false
+                evidence("b3", "denied", 25, "someone")]
+    rows = features_of(claims_frame(claims), outcomes_frame(outcomes))
+    records = {s: (rows[f"{s}-open"]["f_src_settled"], rows[f"{s}-open"]["f_src_true"],
+                   rows[f"{s}-open"]["src_published"]) for s in "abc"}
+    assert records == {"a": (2, 1, 4), "b": (3, 3, 4), "c": (1, 0, 4)}
+    # b's training rows see b's verdicts as they came, never a's or c's of the same days
+    assert (rows["b1"]["f_src_settled"], rows["b1"]["f_src_true"]) == (1, 1)  # day 21
+    assert (rows["b2"]["f_src_settled"], rows["b2"]["f_src_true"]) == (2, 2)  # day 22
+    assert rows["b0"]["f_src_settled"] == 0  # day 19: nothing of b settled yet
+    assert rows["b-open"]["f_src_disputed_rate"] > rows["a-open"]["f_src_disputed_rate"]
+
+
 def test_events_after_as_of_change_nothing():
     claims = [claim(f"c{i}", 1 + i, f"s{i % 3}", subject="p") for i in range(12)]
     outcomes = [settle("c0", 10, 1), settle("c1", 15, 0), evidence("c2", "denied", 20, "p"),

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from datetime import date, timedelta
+from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pytest
 
 from features.build import claim_features
-from scoring import metrics
+from scoring import metrics, parallel
 from scoring.aggregate import outlet_reliability, scored_claims, source_reliability
 from scoring.model import score_claims
 
@@ -115,6 +119,38 @@ def test_the_fingerprint_changes_with_the_model(fitted_world):
     fewer = score_claims(features, validation_fraction=0.3, min_training_rows=40,
                          max_training_rows=300_000, random_state=0, priors=PRIORS)
     assert fewer.fitted and fewer.fingerprint != scores.fingerprint
+
+
+def test_scores_do_not_depend_on_how_the_rows_are_blocked(fitted_world, monkeypatch):
+    features, scores, _ = fitted_world
+    monkeypatch.setattr(parallel, "BLOCK_ROWS", 97)  # many small blocks, the last one short
+    again = score_claims(features, validation_fraction=0.2, min_training_rows=40,
+                         max_training_rows=300_000, random_state=0, priors=PRIORS)
+    # the same model; the numbers at most a rounding apart (BLAS sums a block at a time)
+    assert again.fingerprint == scores.fingerprint
+    assert again.metrics["model"] == scores.metrics["model"]
+    assert again.metrics["brier"] == pytest.approx(scores.metrics["brier"], rel=1e-12)
+    assert np.abs(again.frame["p_model"] - scores.frame["p_model"]).max() < 1e-12
+
+
+def test_work_side_by_side_comes_back_in_the_order_it_was_given(monkeypatch):
+    delays = [0.05, 0.0, 0.03, 0.0, 0.01]  # the first to start is the last to finish
+    assert parallel.side_by_side(lambda delay: time.sleep(delay) or delay, delays) == delays
+    monkeypatch.setattr(parallel, "BLOCK_ROWS", 7)
+    x = np.arange(50.0)
+    out = parallel.blockwise({"double": lambda rows: 2 * x[rows], "minus": lambda rows: -x[rows]},
+                             len(x))
+    assert np.array_equal(out["double"], 2 * x) and np.array_equal(out["minus"], -x)
+
+
+def test_scikit_learn_is_imported_only_to_fit_a_model():
+    """It takes most of a second (scipy.stats with it): a process that imports the pipeline
+    and scores no model, or reads no scores at all, does not pay for it."""
+    code = ("import sys, features.build, scoring.model, scoring.aggregate; "
+            "print('sklearn' in sys.modules, 'scipy.stats' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, cwd=Path(__file__).resolve().parents[1])
+    assert result.stdout.split() == ["False", "False"]
 
 
 def test_with_nothing_settled_every_claim_gets_its_groups_prior():
