@@ -14,7 +14,6 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 from click.testing import CliRunner
@@ -24,6 +23,8 @@ from jobs import evaluate
 from jobs.cli import cli
 from jobs.config import load_settings
 from jobs.generate import write_world
+
+from read_back import frame
 
 D = date(2025, 4, 1)
 
@@ -38,12 +39,6 @@ def ok(db: Path, config: Path, *args):
     return result
 
 
-def frame(db: Path, sql: str, params: dict | None = None) -> pl.DataFrame:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.sql(sql, params=params).pl()
-    finally:
-        con.close()
 
 
 SOURCE_SCORES = "select * exclude (run_id) from source_scores order by source_id"

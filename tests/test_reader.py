@@ -14,13 +14,14 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 from click.testing import CliRunner
 
 from jobs.cli import cli
 from jobs.generate import write_world
+
+from read_back import frame, q
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample"
 D1 = date(2025, 3, 1)
@@ -39,20 +40,8 @@ def ok(db: Path, *args, config: Path | None = None):
     return result
 
 
-def q(db: Path, sql: str, params: dict | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or {}).fetchall()
-    finally:
-        con.close()
 
 
-def frame(db: Path, sql: str, params: dict | None = None) -> pl.DataFrame:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.sql(sql, params=params).pl()
-    finally:
-        con.close()
 
 
 def one_line_error(result) -> str:

@@ -21,7 +21,6 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 from click.testing import CliRunner
@@ -30,6 +29,8 @@ from polars.testing import assert_frame_equal
 from jobs.cli import cli
 from jobs.generate import write_world
 from jobs.lock import lock_path, run_lock
+
+from read_back import frame, q
 
 TRACKRECORD = Path(sys.executable).parent / "trackrecord"
 PYTHON = Path(sys.executable)
@@ -79,22 +80,8 @@ def ok(db: Path, *args, config: Path | None = None):
     return result
 
 
-def q(db: Path, sql: str, params: dict | None = None) -> list[tuple]:
-    """Rows of a query, on a read-only connection closed at once (a process that keeps one
-    open would block the next writer)."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or {}).fetchall()
-    finally:
-        con.close()
 
 
-def frame(db: Path, sql: str, params: dict | None = None) -> pl.DataFrame:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.sql(sql, params=params).pl()
-    finally:
-        con.close()
 
 
 def published(db: Path) -> pl.DataFrame:
