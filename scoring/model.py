@@ -148,18 +148,7 @@ def _fallback(features: pl.DataFrame, names: list[str], priors: dict[str, float]
         group = (pl.col("f_grp_true") + SMOOTHING * prior) / (pl.col("f_grp_settled") + SMOOTHING)
         p_model = (pl.col("f_src_true") + SMOOTHING * group) / (pl.col("f_src_settled") + SMOOTHING)
     chosen = "track_record_prior" if records else "prior"
-    frame = features.select(
-        "claim_id",
-        "source_id",
-        p_model.alias("p_model"),
-        pl.col("label").cast(pl.Int8),
-    ).select(
-        "claim_id",
-        "source_id",
-        "p_model",
-        pl.coalesce(pl.col("label").cast(pl.Float64), pl.col("p_model")).alias("p_true"),
-        "label",
-    )
+    frame = _claim_frame(features, p_model)
     return ClaimScores(
         frame=frame,
         metrics={"model": chosen, "rows_train": 0, "rows_valid": 0, "auc": None, "brier": None,
@@ -167,6 +156,19 @@ def _fallback(features: pl.DataFrame, names: list[str], priors: dict[str, float]
         fingerprint=_fingerprint({"model": chosen, "priors": priors, "features": names}),
         fitted=False,
         note=note,
+    )
+
+
+def _claim_frame(features: pl.DataFrame, p_model: pl.Expr | pl.Series) -> pl.DataFrame:
+    """ClaimScores.frame: p_model for every claim; p_true is the label where settled."""
+    return features.select(
+        "claim_id", "source_id", pl.col("label").cast(pl.Int8), p_model=p_model
+    ).select(
+        "claim_id",
+        "source_id",
+        "p_model",
+        pl.coalesce(pl.col("label").cast(pl.Float64), pl.col("p_model")).alias("p_true"),
+        "label",
     )
 
 
@@ -304,15 +306,7 @@ def _model_scores(features: pl.DataFrame, names: list[str], train: pl.DataFrame,
                 features.height, pool,
             )["p_model"]
 
-    frame = features.select("claim_id", "source_id", pl.col("label").cast(pl.Int8)).with_columns(
-        p_model=pl.Series(p_model, dtype=pl.Float64)
-    ).select(
-        "claim_id",
-        "source_id",
-        "p_model",
-        pl.coalesce(pl.col("label").cast(pl.Float64), pl.col("p_model")).alias("p_true"),
-        "label",
-    )
+    frame = _claim_frame(features, pl.Series(p_model, dtype=pl.Float64))
     calibrator = final.calibrated_classifiers_[0].calibrators[0]
     fingerprint = _fingerprint(
         {
