@@ -44,11 +44,15 @@ _TITLE_WORDS = (
 _TITLE_LIST = sorted({word.replace("defen[cs]e", "defen") for phrase in _TITLE_WORDS.split("|")
                       for word in phrase.split()})
 # Up to three words before the title (nationality, organisation, "special", "former"), then
-# the title, then at least one more word (the \s+ guarantees something follows).
-_TITLE_PREFIX = rf"^(?:\S+\s+){{0,3}}?(?:{_TITLE_WORDS})\s+"
+# the title, then at least one more word. Matched on text whose spaces are single spaces
+# (folded, or cleaned by named_display): a plain space is many times faster to match than
+# Unicode whitespace, and the text ends in a non-space, so the space after the title
+# guarantees that something follows.
+_TITLE_PREFIX = rf"^(?:[^ ]+ ){{0,3}}?(?:{_TITLE_WORDS}) "
 
+# Matched on folded text (single spaces).
 _CLAUSES = (
-    r"\s+(?:who|whom|speaking|spoke|familiar with|with knowledge of|on condition|"
+    r" (?:who|whom|speaking|spoke|familiar with|with knowledge of|on condition|"
     r"briefed on|knowledgeable about|involved in|requesting anonymity|granted anonymity|"
     r"not authori[sz]ed|told)(?-u:\b).*$"
 )
@@ -91,19 +95,34 @@ def _without_apposition(text: pl.Expr) -> pl.Expr:
     return text.str.replace(r",.*$", "").str.strip_chars()
 
 
+def _folded_name(source: pl.Expr, folded: pl.Expr) -> pl.Expr:
+    """fold(_without_apposition(source)), given fold(source): folding again only where there
+    is a comma (an apposition) to drop."""
+    return (
+        pl.when(source.str.contains(",", literal=True))
+        .then(fold(_without_apposition(source)))
+        .otherwise(folded)
+    )
+
+
+def _untitled(folded_name: pl.Expr) -> pl.Expr:
+    stripped = folded_name.str.replace(_TITLE_PREFIX, "")
+    keep = (stripped.str.len_chars() == 0) | folded_name.str.contains(_ORGANISATION_END)
+    return pl.when(keep).then(folded_name).otherwise(stripped)
+
+
 def named_key(source: pl.Expr) -> pl.Expr:
     """The folded key of a named source: apposition and leading title dropped."""
-    folded = fold(_without_apposition(source))
-    stripped = folded.str.replace(_TITLE_PREFIX, "")
-    keep = (stripped.str.len_chars() == 0) | folded.str.contains(_ORGANISATION_END)
-    return pl.when(keep).then(folded).otherwise(stripped)
+    return _untitled(fold(_without_apposition(source)))
 
 
-def named_display(source: pl.Expr) -> pl.Expr:
-    """The name as given, with apposition and leading title dropped (case kept)."""
+def named_display(source: pl.Expr, folded_name: pl.Expr | None = None) -> pl.Expr:
+    """The name as given, with apposition and leading title dropped (case kept).
+    `folded_name`, when known, is named_key's fold of the same name (saves folding again)."""
     cleaned = _without_apposition(source).str.replace_all(r"\s+", " ")
     stripped = cleaned.str.replace(f"(?i){_TITLE_PREFIX}", "")
-    keep = (stripped.str.len_chars() == 0) | fold(cleaned).str.contains(_ORGANISATION_END)
+    folded = fold(cleaned) if folded_name is None else folded_name
+    keep = (stripped.str.len_chars() == 0) | folded.str.contains(_ORGANISATION_END)
     return pl.when(keep).then(cleaned).otherwise(stripped)
 
 
@@ -115,13 +134,14 @@ def _singular(words: pl.Expr) -> pl.Expr:
     )
 
 
-def descriptor(source: pl.Expr) -> pl.Expr:
+def descriptor(source: pl.Expr, folded: pl.Expr | None = None) -> pl.Expr:
     """The pooled descriptor of an anonymous source: 'two senior Palestinian officials' ->
-    'palestinian official'."""
-    core = fold(source).str.replace(_CLAUSES, "")
+    'palestinian official'. `folded`, when known, is fold(source)."""
+    folded = fold(source) if folded is None else folded
+    core = folded.str.replace(_CLAUSES, "")
     dropped = core.str.replace_all(_DROP_WORDS, " ").str.replace_all(r"\s+", " ").str.strip_chars()
     singular = _singular(dropped)
-    return pl.when(singular.str.len_chars() > 0).then(singular).otherwise(fold(source))
+    return pl.when(singular.str.len_chars() > 0).then(singular).otherwise(folded)
 
 
 def descriptor_display(descriptor_key: pl.Expr) -> pl.Expr:
@@ -135,10 +155,11 @@ def descriptor_display(descriptor_key: pl.Expr) -> pl.Expr:
     return cased.str.slice(0, 1).str.to_uppercase() + cased.str.slice(1)
 
 
-def infer_kind(source: pl.Expr) -> pl.Expr:
+def infer_kind(source: pl.Expr, folded: pl.Expr | None = None) -> pl.Expr:
     """'anonymous' for indefinite descriptions ('a Palestinian official', 'officials who spoke
-    on condition of anonymity', 'a person familiar with the talks'), else 'named'."""
-    folded = fold(source)
+    on condition of anonymity', 'a person familiar with the talks'), else 'named'. `folded`,
+    when known, is fold(source)."""
+    folded = fold(source) if folded is None else folded
     core = folded.str.replace(_CLAUSES, "")
     anonymous = (
         folded.str.contains(_ANONYMOUS_START)
@@ -165,28 +186,31 @@ def identify_sources(sources: pl.DataFrame) -> pl.DataFrame:
     """Identity of distinct (source, source_kind) rows: adds kind (a given source_kind wins,
     else inferred), source_key (folded name, or descriptor) and source_display.
 
-    Named and anonymous rows go through their own rules only, so each string is folded by
-    the rules that apply to it and no more.
+    Each name is folded once; named and anonymous rows then go through their own rules only,
+    and the costly title rules only run on names holding a title word (a fast substring
+    scan). Lazy, so that the three kinds of row are worked on side by side.
     """
-    kinds = sources.with_columns(
-        kind=pl.coalesce(pl.col("source_kind"), infer_kind(pl.col("source")))
+    source = pl.col("source")
+    folded = pl.col("_folded")
+    kinds = (
+        sources.lazy()
+        .with_columns(_folded=fold(source))
+        .with_columns(kind=pl.coalesce(pl.col("source_kind"), infer_kind(source, folded)))
     )
     named = kinds.filter(pl.col("kind") == "named")
-    # The title rules are costly regexes: run them only on names holding a title word
-    # (a fast substring scan), the others only fold.
-    titled = (" " + fold(pl.col("source")) + " ").str.contains_any([f" {w} " for w in _TITLE_LIST])
+    titled = (" " + folded + " ").str.contains_any([f" {w} " for w in _TITLE_LIST])
     plain = named.filter(~titled).with_columns(
-        source_key=fold(_without_apposition(pl.col("source"))),
-        source_display=_without_apposition(pl.col("source")).str.replace_all(r"\s+", " "),
+        source_key=_folded_name(source, folded),
+        source_display=_without_apposition(source).str.replace_all(r"\s+", " "),
     )
-    named = named.filter(titled).with_columns(
-        source_key=named_key(pl.col("source")),
-        source_display=named_display(pl.col("source")),
+    titled_names = named.filter(titled).with_columns(_folded=_folded_name(source, folded)).with_columns(
+        source_key=_untitled(folded),
+        source_display=named_display(source, folded),
     )
     anonymous = kinds.filter(pl.col("kind") == "anonymous").with_columns(
-        source_key=descriptor(pl.col("source"))
+        source_key=descriptor(source, folded)
     ).with_columns(source_display=descriptor_display(pl.col("source_key")))
-    return pl.concat([plain, named, anonymous], how="vertical")
+    return pl.concat([plain, titled_names, anonymous], how="vertical").drop("_folded").collect()
 
 
 def identify_outlets(outlets: pl.DataFrame) -> pl.DataFrame:

@@ -148,16 +148,6 @@ def _is_jsonl(path: Path) -> bool:
     return path.name.lower().endswith((".jsonl", ".ndjson"))
 
 
-def _line_count(path: Path) -> int:
-    """Lines in a file, counting a last line without a newline (chunked, no row loop)."""
-    count, last = 0, b"\n"
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 24):
-            count += chunk.count(b"\n")
-            last = chunk[-1:]
-    return count + (last != b"\n")
-
-
 def _open_text(path: Path):
     """A text handle on a file, decompressing .gz on the fly (for sampling its first rows)."""
     if path.name.lower().endswith(".gz"):
@@ -226,29 +216,32 @@ def _file_kind(keys: set[str], path: Path) -> str | None:
     )
 
 
-def _stage_fast(con: duckdb.DuckDBPyConnection, path: Path, index: int) -> bool:
+def _stage_fast(con: duckdb.DuckDBPyConnection, path: Path, index: int, kind: str) -> bool:
     """Stage a JSON-lines file with DuckDB's parallel JSON reader, without raw text or line
-    numbers. Only trusted when every line became a row; `_stage_lines` redoes the file when
-    a row turns out bad or an id repeats (quarantine needs the raw text and line number,
-    and the last of repeated rows must win)."""
-    con.execute(
-        f"""
-        insert into staged_rows by name
-        select $index as file_index, $file as file, null::bigint as line,
-               true as fast, {", ".join(f'"{name}"' for name in ALL_FIELDS)}
-        from read_json($path, format = 'newline_delimited', columns = $columns,
-                       ignore_errors = true, maximum_object_size = 67108864)
-        """,
-        {"index": index, "file": str(path), "path": str(path),
-         "columns": {name: "VARCHAR" for name in ALL_FIELDS}},
-    )
-    rows = con.execute(
-        "select count(*) from staged_rows where file_index = $index", {"index": index}
-    ).fetchall()[0][0]
-    if rows == _line_count(path):
-        return True
-    con.execute("delete from staged_rows where file_index = $index", {"index": index})
-    return False
+    numbers; False (nothing staged) when a line is not JSON or not an object, which the
+    reader refuses. The rows read are only trusted while every one is valid: `_stage_lines`
+    redoes the file when a row turns out bad or an id repeats (quarantine needs the raw
+    text and line number, and the last of repeated rows must win). Only the fields of the
+    file's `kind` are read; the others stay null."""
+    fields = CLAIM_FIELDS if kind == "claims" else OUTCOME_FIELDS
+    try:
+        con.execute(
+            f"""
+            insert into staged_rows by name
+            select $index as file_index, $file as file, null::bigint as line,
+                   true as fast, {", ".join(f'"{name}"' for name in fields)}
+            from read_json($path, format = 'newline_delimited', columns = $columns,
+                           maximum_object_size = 67108864)
+            """,
+            {"index": index, "file": str(path), "path": str(path),
+             "columns": {name: "VARCHAR" for name in fields}},
+        )
+    except duckdb.Error:
+        # Malformed or invalid UTF-8: the line-by-line read finds which lines. A failed
+        # statement inserts nothing; the delete only makes that explicit.
+        con.execute("delete from staged_rows where file_index = $index", {"index": index})
+        return False
+    return True
 
 
 def _stage_lines(con: duckdb.DuckDBPyConnection, path: Path, index: int) -> None:
@@ -300,11 +293,12 @@ def _stage_table(con: duckdb.DuckDBPyConnection, path: Path, index: int) -> None
         con.execute("delete from reject_scans")
 
 
-def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, index: int, *, fast: bool = True) -> None:
-    """Append the rows of one (already decompressed) file to `staged_rows`."""
+def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, index: int, kind: str, *,
+                fast: bool = True) -> None:
+    """Append the rows of one (already decompressed) file of `kind` to `staged_rows`."""
     try:
         if _is_jsonl(path):
-            if not (fast and _stage_fast(con, path, index)):
+            if not (fast and _stage_fast(con, path, index, kind)):
                 _stage_lines(con, path, index)
         else:
             _stage_table(con, path, index)
@@ -348,7 +342,7 @@ def ingest(
         }
         for index in kinds:
             note(f"reading {files[index].name}")
-            _stage_file(con, readable[index], index)
+            _stage_file(con, readable[index], index, kinds[index])
         _stage_waiting(con)
         claim_files = [i for i, k in kinds.items() if k == "claims"]
         outcome_files = [i for i, k in kinds.items() if k == "outcomes"]
@@ -356,14 +350,15 @@ def ingest(
         _validate(con, claim_files, outcome_files)
         # A fast-read file with a bad or repeated row is read again line by line, so that
         # quarantine gets each bad row's raw text and line number, and the last duplicate wins.
-        redo = [row[0] for row in con.execute(sql_text("ingest_redo.sql")).fetchall()]
+        redo, repeats = _redo_and_repeats(con)
         if redo:
             note("re-reading files with bad rows line by line")
             con.execute("delete from staged_rows where list_contains($redo, file_index)",
                         {"redo": redo})
             for index in redo:
-                _stage_file(con, readable[index], index, fast=False)
+                _stage_file(con, readable[index], index, kinds[index], fast=False)
             _validate(con, claim_files, outcome_files)
+            repeats = _redo_and_repeats(con)[1]
     # Quarantine names the file as the user gave it, not a decompressed copy.
     con.execute(
         "update staged_rows set file = $names[file_index + 1] where file_index >= 0",
@@ -374,7 +369,7 @@ def ingest(
         con.execute("begin")
     try:
         note("merging")
-        counts = _merge(con, dry_run=dry_run)
+        counts = _merge(con, repeats, dry_run=dry_run)
         if not dry_run:
             note("updating sources and outlets")
             refresh_identities(con, repoint=False)
@@ -406,17 +401,27 @@ def _stage_waiting(con: duckdb.DuckDBPyConnection) -> None:
 def _validate(con: duckdb.DuckDBPyConnection, claim_files: list[int], outcome_files: list[int]) -> None:
     """staged_claims and staged_outcomes: every row with its fields, identity keys and a
     reason (null when valid). Identity rules (Polars) run on distinct values only."""
-    claims = "from staged_rows where list_contains($files, file_index)"
-    params = {"files": claim_files}
-    sources = identity.identify_sources(fetch_frame(con, f"""
-        select distinct trim(source) as source, nullif(lower(trim(source_kind)), '') as source_kind
-        {claims} and source is not null""", params))
-    outlets = identity.identify_outlets(fetch_frame(
-        con, f"select distinct trim(outlet) as outlet {claims} and outlet is not null", params))
-    subjects = fetch_frame(
-        con, f"select distinct trim(subject) as subject {claims} and nullif(trim(subject), '') is not null",
-        params,
-    ).with_columns(subject_key=identity.named_key(pl.col("subject")))
+    # The distinct sources, outlets and subjects of the claims, in one scan of the rows.
+    distinct = fetch_frame(con, """
+        with v as (
+            select trim(source) as source, nullif(lower(trim(source_kind)), '') as source_kind,
+                   trim(outlet) as outlet, nullif(trim(subject), '') as subject
+            from staged_rows where list_contains($files, file_index)
+        )
+        select *, grouping(source, source_kind) = 0 as is_source, grouping(outlet) = 0 as is_outlet,
+               grouping(subject) = 0 as is_subject
+        from v group by grouping sets ((source, source_kind), (outlet), (subject))""",
+        {"files": claim_files})
+    sources = identity.identify_sources(
+        distinct.filter(pl.col("is_source") & pl.col("source").is_not_null())
+        .select("source", "source_kind"))
+    outlets = identity.identify_outlets(
+        distinct.filter(pl.col("is_outlet") & pl.col("outlet").is_not_null()).select("outlet"))
+    subjects = (
+        distinct.filter(pl.col("is_subject") & pl.col("subject").is_not_null())
+        .select("subject")
+        .with_columns(subject_key=identity.named_key(pl.col("subject")))
+    )
     outcome_files = [*outcome_files, -1]
     bys = fetch_frame(con, """
         select distinct lower(nullif(trim(event), '')) as event, coalesce(trim("by"), '') as "by"
@@ -441,14 +446,29 @@ def _validate(con: duckdb.DuckDBPyConnection, claim_files: list[int], outcome_fi
             con.unregister(name)
 
 
-def _merge(con: duckdb.DuckDBPyConnection, *, dry_run: bool) -> dict[str, int]:
-    """Classify staged rows against the warehouse and (unless dry) write them."""
-    statements = sql_text("ingest_merge.sql").split(";\n")
-    repeats = con.execute("""
-        select (select count(*) - count(distinct claim_id) from staged_claims where reason is null),
-               (select count(*) - count(distinct hash(claim_id, event, "at", "by"))
-                from staged_outcomes where reason is null)
+def _redo_and_repeats(con: duckdb.DuckDBPyConnection) -> tuple[list[int], tuple[int, int]]:
+    """The fast-read files to read again line by line (ingest_redo.sql), and how many valid
+    claim and outcome rows repeat a key of another (0, 0 in the usual case: then no file can
+    hold a repeat, and only files with a bad row are looked for)."""
+    repeats, bad = con.execute("""
+        select [(select count(*) - count(distinct claim_id) from staged_claims where reason is null),
+                (select count(*) - count(distinct hash(claim_id, event, "at", "by"))
+                 from staged_outcomes where reason is null)],
+               list_concat(
+                   (select list(distinct file_index) from staged_claims
+                    where fast and reason is not null),
+                   (select list(distinct file_index) from staged_outcomes
+                    where fast and not was_waiting and reason is not null))
     """).fetchall()[0]
+    if any(repeats):
+        bad = [row[0] for row in con.execute(sql_text("ingest_redo.sql")).fetchall()]
+    return sorted(set(bad or [])), (repeats[0], repeats[1])
+
+
+def _merge(con: duckdb.DuckDBPyConnection, repeats: tuple[int, int], *, dry_run: bool) -> dict[str, int]:
+    """Classify staged rows against the warehouse and (unless dry) write them. `repeats`:
+    how many valid claim and outcome rows repeat a key (the dedupe windows are skipped when 0)."""
+    statements = sql_text("ingest_merge.sql").split(";\n")
     for statement in statements:
         text = statement.strip()
         if not text or (dry_run and text.startswith("-- write")):
