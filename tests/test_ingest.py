@@ -540,6 +540,39 @@ def test_gzipped_jsonl_and_ndjson(warehouse, tmp_path, rows, ingest_ok, query):
     assert query("select claim_id from outcomes") == [("c1",)]
 
 
+def test_quarantine_names_a_gzipped_file_as_given_not_its_decompressed_copy(
+    warehouse, tmp_path, rows, ingest_ok, query
+):
+    claims = rows.jsonl(tmp_path / "claims.jsonl.gz",
+                        [rows.claim("c1"), rows.claim("c2", published_at="2025-13-01")])
+
+    ingest_ok(claims)
+
+    assert query("select file, line from quarantine") == [(str(claims.resolve()), 2)]
+
+
+def test_a_clean_jsonl_file_is_read_in_one_pass_by_the_json_reader(tmp_path, rows):
+    # The fast path must not fall back to the line-by-line read for a clean file: a broken
+    # statement there would still load everything, only slower, and no other test would see it.
+    import duckdb
+
+    from warehouse import ingest
+    from warehouse.connection import sql_text
+
+    claims = rows.jsonl(tmp_path / "claims.jsonl", [rows.claim("c1"), rows.claim("c2")])
+    outcomes = rows.jsonl(tmp_path / "outcomes.jsonl", [rows.outcome("c1")])
+    con = duckdb.connect()
+    con.execute("create table main.claims (claim_id varchar, content_hash varchar)")
+    con.execute(sql_text("ingest_staging.sql"))
+
+    assert ingest._stage_fast(con, claims, 0, "claims", str(claims))
+    assert ingest._stage_fast(con, outcomes, 1, "outcomes", str(outcomes))
+    assert con.execute("select claim_id, reason, change from staged_claims order by 1").fetchall() == [
+        ("c1", None, "new"), ("c2", None, "new")]
+    assert con.execute("select claim_id, event from staged_rows").fetchall() == [
+        ("c1", rows.outcome("c1")["event"])]
+
+
 def test_a_folder_loads_its_own_input_files_and_ignores_others_and_subfolders(
     warehouse, tmp_path, rows, ingest_ok, query
 ):

@@ -216,35 +216,44 @@ def _file_kind(keys: set[str], path: Path) -> str | None:
     )
 
 
-def _stage_fast(con: duckdb.DuckDBPyConnection, path: Path, index: int, kind: str) -> bool:
+def _stage_fast(con: duckdb.DuckDBPyConnection, path: Path, index: int, kind: str,
+                name: str) -> bool:
     """Stage a JSON-lines file with DuckDB's parallel JSON reader, without raw text or line
-    numbers; False (nothing staged) when a line is not JSON or not an object, which the
-    reader refuses. The rows read are only trusted while every one is valid: `_stage_lines`
-    redoes the file when a row turns out bad or an id repeats (quarantine needs the raw
-    text and line number, and the last of repeated rows must win). Only the fields of the
-    file's `kind` are read; the others stay null."""
+    numbers: claims straight into staged_claims, typed and checked as they are read (one
+    pass over the file), outcomes into staged_rows. Only the fields of the file's `kind` are
+    read. False (nothing staged) when a line is not JSON or not an object, which the reader
+    refuses. The rows are only trusted while every one is valid: the file is read again by
+    `_stage_lines` when a row turns out bad or an id repeats (quarantine needs the raw text
+    and line number, and the last of repeated rows must win)."""
     fields = CLAIM_FIELDS if kind == "claims" else OUTCOME_FIELDS
+    rows = f"""(
+        select $index as file_index, $file as file, null::bigint as line, null::varchar as raw,
+               null::varchar as pre_reason, true as fast, true as is_json, true as is_object,
+               {", ".join(f'"{field}"' for field in fields)}
+        from read_json($path, format = 'newline_delimited', columns = $columns,
+                       maximum_object_size = 67108864)
+    )"""
+    target = "staged_claims" if kind == "claims" else "staged_rows"
+    statement = (_typed_claims(rows) if kind == "claims"
+                 else f"insert into staged_rows by name select * from {rows}")
     try:
-        con.execute(
-            f"""
-            insert into staged_rows by name
-            select $index as file_index, $file as file, null::bigint as line,
-                   true as fast, {", ".join(f'"{name}"' for name in fields)}
-            from read_json($path, format = 'newline_delimited', columns = $columns,
-                           maximum_object_size = 67108864)
-            """,
-            {"index": index, "file": str(path), "path": str(path),
-             "columns": {name: "VARCHAR" for name in fields}},
-        )
-    except duckdb.Error:
+        con.execute(statement, {"index": index, "file": name, "path": str(path),
+                                "columns": {field: "VARCHAR" for field in fields}})
+    except duckdb.InvalidInputException:
         # Malformed or invalid UTF-8: the line-by-line read finds which lines. A failed
         # statement inserts nothing; the delete only makes that explicit.
-        con.execute("delete from staged_rows where file_index = $index", {"index": index})
+        con.execute(f"delete from {target} where file_index = $index", {"index": index})
         return False
     return True
 
 
-def _stage_lines(con: duckdb.DuckDBPyConnection, path: Path, index: int) -> None:
+def _typed_claims(rows: str) -> str:
+    """The statement adding the claim rows of `rows` (a relation shaped like staged_rows) to
+    staged_claims, typed and checked."""
+    return sql_text("ingest_claims.sql").replace("__ROWS__", rows)
+
+
+def _stage_lines(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: str) -> None:
     """Stage a JSON-lines file line by line (bulk, in Polars and DuckDB), keeping each line's
     raw text and number, so broken JSON is quarantined as it was."""
     lines = (
@@ -255,16 +264,16 @@ def _stage_lines(con: duckdb.DuckDBPyConnection, path: Path, index: int) -> None
     con.register("file_lines", lines)
     con.execute(
         f"insert into staged_rows by name {_from_raw('file_lines')}",
-        {"index": index, "file": str(path)},
+        {"index": index, "file": name},
     )
     con.unregister("file_lines")
 
 
-def _stage_table(con: duckdb.DuckDBPyConnection, path: Path, index: int) -> None:
+def _stage_table(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: str) -> None:
     """Stage a CSV or Parquet file: each row to JSON text, then the same path as JSON lines.
     A malformed CSV line (too many or too few fields, a broken quote) is kept with its reason
     and the good lines load."""
-    params = {"index": index, "file": str(path), "path": str(path)}
+    params = {"index": index, "file": name, "path": str(path)}
     is_csv = path.name.lower().endswith(".csv")
     if is_csv:
         names, delimiter = _csv_header(path)
@@ -287,23 +296,27 @@ def _stage_table(con: duckdb.DuckDBPyConnection, path: Path, index: int) -> None
                    'malformed CSV row (' || lower(error_type::varchar) || ')', false
             from reject_errors
             """,
-            {"index": index, "file": str(path)},
+            {"index": index, "file": name},
         )
         con.execute("delete from reject_errors")
         con.execute("delete from reject_scans")
 
 
-def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, index: int, kind: str, *,
-                fast: bool = True) -> None:
-    """Append the rows of one (already decompressed) file of `kind` to `staged_rows`."""
+def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, index: int, kind: str, name: str,
+                *, fast: bool = True) -> bool:
+    """Stage the rows of one (already decompressed) file of `kind`; `name` is the file as
+    the user gave it, for quarantine. True when its claims went straight into staged_claims,
+    False when its rows are in staged_rows."""
     try:
         if _is_jsonl(path):
-            if not (fast and _stage_fast(con, path, index, kind)):
-                _stage_lines(con, path, index)
+            if fast and _stage_fast(con, path, index, kind, name):
+                return kind == "claims"
+            _stage_lines(con, path, index, name)
         else:
-            _stage_table(con, path, index)
+            _stage_table(con, path, index, name)
+        return False
     except (duckdb.Error, pl.exceptions.PolarsError, OSError) as error:
-        raise BadInput(f"{path}: cannot be read ({str(error).splitlines()[0]})") from error
+        raise BadInput(f"{name}: cannot be read ({str(error).splitlines()[0]})") from error
 
 
 # ----------------------------------------------------------------------------- ingest
@@ -340,30 +353,29 @@ def ingest(
             for index, path in enumerate(files)
             if (kind := _file_kind(_file_keys(path), path))
         }
+        typed = set()
         for index in kinds:
             note(f"reading {files[index].name}")
-            _stage_file(con, readable[index], index, kinds[index])
+            if _stage_file(con, readable[index], index, kinds[index], str(files[index])):
+                typed.add(index)
         _stage_waiting(con)
         claim_files = [i for i, k in kinds.items() if k == "claims"]
         outcome_files = [i for i, k in kinds.items() if k == "outcomes"]
         note("validating")
-        _validate(con, claim_files, outcome_files)
+        _validate(con, [i for i in claim_files if i not in typed], outcome_files)
         # A fast-read file with a bad or repeated row is read again line by line, so that
         # quarantine gets each bad row's raw text and line number, and the last duplicate wins.
         redo, repeats = _redo_and_repeats(con)
         if redo:
             note("re-reading files with bad rows line by line")
-            con.execute("delete from staged_rows where list_contains($redo, file_index)",
-                        {"redo": redo})
+            for table in ("staged_rows", "staged_claims"):
+                con.execute(f"delete from {table} where list_contains($redo, file_index)",
+                            {"redo": redo})
             for index in redo:
-                _stage_file(con, readable[index], index, kinds[index], fast=False)
-            _validate(con, claim_files, outcome_files)
+                _stage_file(con, readable[index], index, kinds[index], str(files[index]),
+                            fast=False)
+            _validate(con, [i for i in redo if kinds[i] == "claims"], outcome_files)
             repeats = _redo_and_repeats(con)[1]
-    # Quarantine names the file as the user gave it, not a decompressed copy.
-    con.execute(
-        "update staged_rows set file = $names[file_index + 1] where file_index >= 0",
-        {"names": [str(f) for f in files]},
-    )
 
     if not dry_run:
         con.execute("begin")
@@ -398,25 +410,27 @@ def _stage_waiting(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _validate(con: duckdb.DuckDBPyConnection, claim_files: list[int], outcome_files: list[int]) -> None:
-    """staged_claims and staged_outcomes: every row with its fields, identity keys and a
-    reason (null when valid). Identity rules (Polars) run on distinct values only."""
+def _validate(con: duckdb.DuckDBPyConnection, claims_from_rows: list[int],
+              outcome_files: list[int]) -> None:
+    """Complete staged_claims with the claim files `claims_from_rows` (staged in staged_rows),
+    work out the identities of every valid claim (temp tables source_identities,
+    outlet_identities, subject_keys; Polars, on distinct values only) and build
+    staged_outcomes (every outcome row with its fields and a reason, null when valid)."""
+    if claims_from_rows:
+        con.execute(
+            _typed_claims("(select * from staged_rows where list_contains($files, file_index))"),
+            {"files": claims_from_rows},
+        )
     # The distinct sources, outlets and subjects of the claims, in one scan of the rows.
     distinct = fetch_frame(con, """
-        with v as (
-            select trim(source) as source, nullif(lower(trim(source_kind)), '') as source_kind,
-                   trim(outlet) as outlet, nullif(trim(subject), '') as subject
-            from staged_rows where list_contains($files, file_index)
-        )
-        select *, grouping(source, source_kind) = 0 as is_source, grouping(outlet) = 0 as is_outlet,
-               grouping(subject) = 0 as is_subject
-        from v group by grouping sets ((source, source_kind), (outlet), (subject))""",
-        {"files": claim_files})
+        select source, source_kind_given as source_kind, outlet, subject,
+               grouping(source, source_kind_given) = 0 as is_source,
+               grouping(outlet) = 0 as is_outlet, grouping(subject) = 0 as is_subject
+        from staged_claims where reason is null
+        group by grouping sets ((source, source_kind_given), (outlet), (subject))""")
     sources = identity.identify_sources(
-        distinct.filter(pl.col("is_source") & pl.col("source").is_not_null())
-        .select("source", "source_kind"))
-    outlets = identity.identify_outlets(
-        distinct.filter(pl.col("is_outlet") & pl.col("outlet").is_not_null()).select("outlet"))
+        distinct.filter(pl.col("is_source")).select("source", "source_kind"))
+    outlets = identity.identify_outlets(distinct.filter(pl.col("is_outlet")).select("outlet"))
     subjects = (
         distinct.filter(pl.col("is_subject") & pl.col("subject").is_not_null())
         .select("subject")
@@ -431,19 +445,17 @@ def _validate(con: duckdb.DuckDBPyConnection, claim_files: list[int], outcome_fi
         .when(pl.col("event") == "corroborated").then(identity.outlet_key(pl.col("by")))
         .otherwise(identity.named_key(pl.col("by")))
     )
+    # Tables, not registered frames: the merge joins them after this returns.
     frames = {"source_identities": sources, "outlet_identities": outlets,
               "subject_keys": subjects, "by_keys": bys}
     for name, frame in frames.items():
-        con.register(name, frame)
-    try:
-        con.execute(sql_text("ingest_claims.sql"), {"files": claim_files})
-        con.execute(
-            sql_text("ingest_outcomes.sql"),
-            {"files": outcome_files, "events": EVENTS, "verdicts": VERDICT_WORDS, "waiting": WAITING},
-        )
-    finally:
-        for name in frames:
-            con.unregister(name)
+        con.register("identity_frame", frame)
+        con.execute(f"create or replace temp table {name} as select * from identity_frame")
+        con.unregister("identity_frame")
+    con.execute(
+        sql_text("ingest_outcomes.sql"),
+        {"files": outcome_files, "events": EVENTS, "verdicts": VERDICT_WORDS, "waiting": WAITING},
+    )
 
 
 def _redo_and_repeats(con: duckdb.DuckDBPyConnection) -> tuple[list[int], tuple[int, int]]:

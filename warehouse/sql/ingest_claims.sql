@@ -1,8 +1,10 @@
--- Claim rows of this ingest with their fields, identities and why each is invalid (reason
--- null = valid). source_identities, outlet_identities and subject_keys come from Polars.
-create or replace temp table staged_claims as
+-- Claim rows typed, with why each is invalid (reason null = valid) and what loading it would
+-- do. Every check is on the row alone, so rows are typed as they are read: the rows come from
+-- DuckDB's JSON reader on one clean file, or from staged_rows for other files.
+-- Identities join later, on the valid rows only (claim_rows in ingest_merge.sql).
+insert into staged_claims by name
 with file_rows as (
-    select * from staged_rows where list_contains($files, file_index)
+    select * from __ROWS__
 ),
 typed as (
     select file_index, file, line, raw, pre_reason, fast, is_json, is_object,
@@ -40,30 +42,13 @@ checked as (
            end as reason
     from typed
 ),
-identified as (
-    select c.*,
-           i.kind as source_kind, i.source_key, i.source_display as source_name,
-           o.outlet_key, o.outlet_display as outlet_name, k.subject_key
-    from checked as c
-    left join source_identities as i
-      on i.source = c.source and coalesce(i.source_kind, '') = coalesce(c.source_kind_given, '')
-    left join outlet_identities as o on o.outlet = c.outlet
-    left join subject_keys as k on k.subject = c.subject
-),
-with_ids as (
-    select s.*,
-           'src-' || left(md5(case
-               when s.source_kind = 'named' then 'named:' || coalesce(sa.target_key, s.source_key)
-               else 'anonymous:' || s.source_key || '@' || coalesce(oa.target_key, s.outlet_key)
-           end), 12) as source_id,
-           -- DuckDB's 64-bit hash tells a changed claim from a re-ingest; should a DuckDB
-           -- upgrade change it, a re-ingest reports claims as updated once and loses nothing.
-           hash(s.published_at, s.source, s.source_kind_given, s.affiliation, s.outlet, s."text",
-                s.subject, s.story, s.url)::varchar as content_hash
-    from identified as s
-    left join main.source_aliases as sa
-      on sa.kind = 'source' and s.source_kind = 'named' and sa.alias_key = s.source_key
-    left join main.source_aliases as oa on oa.kind = 'outlet' and oa.alias_key = s.outlet_key
+with_hash as (
+    -- DuckDB's 64-bit hash tells a changed claim from a re-ingest; should a DuckDB upgrade
+    -- change it, a re-ingest reports claims as updated once and loses nothing.
+    select *,
+           hash(published_at, source, source_kind_given, affiliation, outlet, "text", subject,
+                story, url)::varchar as content_hash
+    from checked
 ),
 -- What loading the row would do to the warehouse: add, update or nothing.
 final as (
@@ -71,7 +56,7 @@ final as (
            case when c.claim_id is null then 'new'
                 when c.content_hash = w.content_hash then 'same'
                 else 'changed' end as change
-    from with_ids as w
+    from with_hash as w
     left join main.claims as c on w.reason is null and c.claim_id = w.claim_id
 )
-select * exclude (is_json, is_object, pre_reason) from final;
+select * exclude (is_json, is_object, pre_reason) from final

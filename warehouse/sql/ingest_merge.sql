@@ -7,6 +7,29 @@ where reason is null
 -- dedupe: the last row for an id wins (skipped when no id repeats: a sort of every row)
 qualify row_number() over (partition by claim_id order by file_index desc, line desc) = 1;
 
+-- The claims to write with their identities: source_identities, outlet_identities and
+-- subject_keys come from Polars (warehouse.identity, on distinct values), aliases apply.
+create or replace temp view claim_rows as
+with identified as (
+    select c.*,
+           i.kind as source_kind, i.source_key, i.source_display as source_name,
+           o.outlet_key, o.outlet_display as outlet_name, k.subject_key
+    from claim_changes as c
+    left join source_identities as i
+      on i.source = c.source and coalesce(i.source_kind, '') = coalesce(c.source_kind_given, '')
+    left join outlet_identities as o on o.outlet = c.outlet
+    left join subject_keys as k on k.subject = c.subject
+)
+select s.*,
+       'src-' || left(md5(case
+           when s.source_kind = 'named' then 'named:' || coalesce(sa.target_key, s.source_key)
+           else 'anonymous:' || s.source_key || '@' || coalesce(oa.target_key, s.outlet_key)
+       end), 12) as source_id
+from identified as s
+left join main.source_aliases as sa
+  on sa.kind = 'source' and s.source_kind = 'named' and sa.alias_key = s.source_key
+left join main.source_aliases as oa on oa.kind = 'outlet' and oa.alias_key = s.outlet_key;
+
 create or replace temp view outcome_changes as
 select * from staged_outcomes
 where reason is null
@@ -59,7 +82,7 @@ insert into main.claims (claim_id, published_at, source_id, source, source_kind,
 select claim_id, published_at, source_id, source, source_kind, source_key, source_name, affiliation,
        outlet, outlet_key, outlet_name, text, subject, subject_key, story, url, content_hash,
        now()::timestamp
-from claim_changes
+from claim_rows
 where change <> 'same';
 
 -- write

@@ -12,3 +12,27 @@ create or replace temp table staged_rows (
     affiliation varchar, outlet varchar, "text" varchar, subject varchar, story varchar,
     url varchar, event varchar, "at" varchar, "by" varchar, verdict varchar, note varchar
 );
+-- Claim rows of this ingest, typed, with why each is invalid (reason null = valid) and what
+-- loading it would do (change: new, same, changed). Clean JSON-lines files are read straight
+-- into it; other files pass through staged_rows first (ingest_claims.sql).
+create or replace temp table staged_claims (
+    file_index        integer,
+    file              varchar,
+    line              bigint,
+    raw               varchar,
+    fast              boolean,
+    claim_id          varchar,
+    published_raw     varchar,
+    published_at      timestamp,
+    source            varchar,
+    source_kind_given varchar,
+    affiliation       varchar,
+    outlet            varchar,
+    "text"            varchar,
+    subject           varchar,
+    story             varchar,
+    url               varchar,
+    reason            varchar,
+    content_hash      varchar,
+    change            varchar
+);
