@@ -551,26 +551,24 @@ def test_quarantine_names_a_gzipped_file_as_given_not_its_decompressed_copy(
     assert query("select file, line from quarantine") == [(str(claims.resolve()), 2)]
 
 
-def test_a_clean_jsonl_file_is_read_in_one_pass_by_the_json_reader(tmp_path, rows):
+def test_a_clean_jsonl_file_is_read_in_one_pass_by_the_json_reader(warehouse, tmp_path, rows):
     # The fast path must not fall back to the line-by-line read for a clean file: a broken
     # statement there would still load everything, only slower, and no other test would see it.
-    import duckdb
-
     from warehouse import ingest
-    from warehouse.connection import sql_text
+    from warehouse.connection import connect_write, sql_text
 
     claims = rows.jsonl(tmp_path / "claims.jsonl", [rows.claim("c1"), rows.claim("c2")])
     outcomes = rows.jsonl(tmp_path / "outcomes.jsonl", [rows.outcome("c1")])
-    con = duckdb.connect()
-    con.execute("create table main.claims (claim_id varchar, content_hash varchar)")
+    con = connect_write(warehouse)
     con.execute(sql_text("ingest_staging.sql"))
 
     assert ingest._stage_fast(con, claims, 0, "claims", str(claims))
     assert ingest._stage_fast(con, outcomes, 1, "outcomes", str(outcomes))
     assert con.execute("select claim_id, reason, change from staged_claims order by 1").fetchall() == [
         ("c1", None, "new"), ("c2", None, "new")]
-    assert con.execute("select claim_id, event from staged_rows").fetchall() == [
-        ("c1", rows.outcome("c1")["event"])]
+    assert con.execute("select claim_id, event, reason, change from staged_outcomes").fetchall() == [
+        ("c1", "denied", None, "new")]
+    con.close()
 
 
 def test_a_folder_loads_its_own_input_files_and_ignores_others_and_subfolders(

@@ -216,41 +216,56 @@ def _file_kind(keys: set[str], path: Path) -> str | None:
     )
 
 
-def _stage_fast(con: duckdb.DuckDBPyConnection, path: Path, index: int, kind: str,
-                name: str) -> bool:
-    """Stage a JSON-lines file with DuckDB's parallel JSON reader, without raw text or line
-    numbers: claims straight into staged_claims, typed and checked as they are read (one
-    pass over the file), outcomes into staged_rows. Only the fields of the file's `kind` are
-    read. False (nothing staged) when a line is not JSON or not an object, which the reader
-    refuses. The rows are only trusted while every one is valid: the file is read again by
-    `_stage_lines` when a row turns out bad or an id repeats (quarantine needs the raw text
-    and line number, and the last of repeated rows must win)."""
-    fields = CLAIM_FIELDS if kind == "claims" else OUTCOME_FIELDS
-    rows = f"""(
+def _fast_rows(fields: list[str]) -> str:
+    """A relation shaped like staged_rows over DuckDB's parallel JSON reader on one file
+    ($path), reading the `fields` of its kind: no raw text, no line numbers."""
+    return f"""(
         select $index as file_index, $file as file, null::bigint as line, null::varchar as raw,
                null::varchar as pre_reason, true as fast, true as is_json, true as is_object,
                {", ".join(f'"{field}"' for field in fields)}
         from read_json($path, format = 'newline_delimited', columns = $columns,
                        maximum_object_size = 67108864)
     )"""
-    target = "staged_claims" if kind == "claims" else "staged_rows"
-    statement = (_typed_claims(rows) if kind == "claims"
-                 else f"insert into staged_rows by name select * from {rows}")
+
+
+# The rows of the files in staged_rows (read line by line, CSV, Parquet, waiting outcomes).
+_FROM_ROWS = "(select * from staged_rows where list_contains($files, file_index))"
+
+
+def _typed(kind: str, rows: str, claim_repeats: int) -> tuple[str, dict]:
+    """The statement adding the rows of `rows` (a relation shaped like staged_rows) to
+    staged_claims or staged_outcomes, typed and checked, and the parameters of its checks.
+    Outcomes are checked against the staged claims; the last of repeated claim rows counts,
+    a window worth skipping when `claim_repeats` is 0."""
+    text = sql_text(f"ingest_{kind}.sql").replace("__ROWS__", rows)
+    if kind == "claims":
+        return text, {}
+    if not claim_repeats:
+        text = text.replace("qualify row_number() over (partition by claim_id", "-- ")
+    return text, {"events": EVENTS, "verdicts": VERDICT_WORDS, "waiting": WAITING}
+
+
+def _stage_fast(con: duckdb.DuckDBPyConnection, path: Path, index: int, kind: str, name: str,
+                claim_repeats: int = 0) -> bool:
+    """Read a JSON-lines file of `kind` with DuckDB's parallel JSON reader straight into
+    staged_claims or staged_outcomes, typed and checked as it is read (one pass). False
+    (nothing staged) when a line is not JSON or not an object, which the reader refuses.
+    Without raw text and line numbers the rows are only trusted while every one is valid:
+    `_stage_kind` reads the file again line by line when a row turns out bad or an id
+    repeats (quarantine needs the raw text and line number, the last repeated row wins)."""
+    fields = CLAIM_FIELDS if kind == "claims" else OUTCOME_FIELDS
+    statement, params = _typed(kind, _fast_rows(fields), claim_repeats)
     try:
-        con.execute(statement, {"index": index, "file": name, "path": str(path),
-                                "columns": {field: "VARCHAR" for field in fields}})
+        con.execute(statement, params | {
+            "index": index, "file": name, "path": str(path),
+            "columns": {field: "VARCHAR" for field in fields},
+        })
     except duckdb.InvalidInputException:
         # Malformed or invalid UTF-8: the line-by-line read finds which lines. A failed
         # statement inserts nothing; the delete only makes that explicit.
-        con.execute(f"delete from {target} where file_index = $index", {"index": index})
+        con.execute(f"delete from staged_{kind} where file_index = $index", {"index": index})
         return False
     return True
-
-
-def _typed_claims(rows: str) -> str:
-    """The statement adding the claim rows of `rows` (a relation shaped like staged_rows) to
-    staged_claims, typed and checked."""
-    return sql_text("ingest_claims.sql").replace("__ROWS__", rows)
 
 
 def _stage_lines(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: str) -> None:
@@ -303,20 +318,52 @@ def _stage_table(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: s
 
 
 def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, index: int, kind: str, name: str,
-                *, fast: bool = True) -> bool:
-    """Stage the rows of one (already decompressed) file of `kind`; `name` is the file as
-    the user gave it, for quarantine. True when its claims went straight into staged_claims,
-    False when its rows are in staged_rows."""
+                claim_repeats: int = 0, *, fast: bool = True) -> bool:
+    """Stage the rows of one (already decompressed) file of `kind`; `name` is the file as the
+    user gave it, for quarantine. True when its rows went straight into staged_claims or
+    staged_outcomes, False when they are in staged_rows, still to be typed."""
     try:
         if _is_jsonl(path):
-            if fast and _stage_fast(con, path, index, kind, name):
-                return kind == "claims"
+            if fast and _stage_fast(con, path, index, kind, name, claim_repeats):
+                return True
             _stage_lines(con, path, index, name)
         else:
             _stage_table(con, path, index, name)
         return False
     except (duckdb.Error, pl.exceptions.PolarsError, OSError) as error:
         raise BadInput(f"{name}: cannot be read ({str(error).splitlines()[0]})") from error
+
+
+def _stage_kind(con: duckdb.DuckDBPyConnection, kind: str, indexes: list[int], readable: list[Path],
+                names: list[str], note: Progress, claim_repeats: int = 0) -> int:
+    """Stage, type and check every file of `kind` (claims before outcomes: outcomes are
+    checked against the staged claims), then read again line by line each fast-read file
+    with a bad or repeated row. Returns how many valid rows repeat a key of another."""
+    from_rows = []
+    for index in indexes:
+        note(f"reading {Path(names[index]).name}")
+        if not _stage_file(con, readable[index], index, kind, names[index], claim_repeats):
+            from_rows.append(index)
+    if kind == "outcomes" and _stage_waiting(con):
+        from_rows.append(-1)
+    _type_rows(con, kind, from_rows, claim_repeats)
+    redo, repeats = _redo_and_repeats(con, kind)
+    if redo:
+        note("re-reading files with bad rows line by line")
+        con.execute(f"delete from staged_{kind} where list_contains($redo, file_index)",
+                    {"redo": redo})
+        for index in redo:
+            _stage_file(con, readable[index], index, kind, names[index], fast=False)
+        _type_rows(con, kind, redo, claim_repeats)
+        repeats = _redo_and_repeats(con, kind)[1]
+    return repeats
+
+
+def _type_rows(con: duckdb.DuckDBPyConnection, kind: str, files: list[int], claim_repeats: int) -> None:
+    """Type and check the rows of `files` held in staged_rows."""
+    if files:
+        statement, params = _typed(kind, _FROM_ROWS, claim_repeats)
+        con.execute(statement, params | {"files": files})
 
 
 # ----------------------------------------------------------------------------- ingest
@@ -342,6 +389,7 @@ def ingest(
     # may stream rows in any order: faster, and far less memory on big files.
     con.execute("set preserve_insertion_order = false")
     con.execute(sql_text("ingest_staging.sql"))
+    names = [str(f) for f in files]
     with tempfile.TemporaryDirectory(prefix="trackrecord-") as workdir:
         readable = [
             _plain_copy(path, Path(workdir)) if path.name.lower().endswith(".gz") else path
@@ -353,35 +401,19 @@ def ingest(
             for index, path in enumerate(files)
             if (kind := _file_kind(_file_keys(path), path))
         }
-        typed = set()
-        for index in kinds:
-            note(f"reading {files[index].name}")
-            if _stage_file(con, readable[index], index, kinds[index], str(files[index])):
-                typed.add(index)
-        _stage_waiting(con)
         claim_files = [i for i, k in kinds.items() if k == "claims"]
         outcome_files = [i for i, k in kinds.items() if k == "outcomes"]
-        note("validating")
-        _validate(con, [i for i in claim_files if i not in typed], outcome_files)
-        # A fast-read file with a bad or repeated row is read again line by line, so that
-        # quarantine gets each bad row's raw text and line number, and the last duplicate wins.
-        redo, repeats = _redo_and_repeats(con)
-        if redo:
-            note("re-reading files with bad rows line by line")
-            for table in ("staged_rows", "staged_claims"):
-                con.execute(f"delete from {table} where list_contains($redo, file_index)",
-                            {"redo": redo})
-            for index in redo:
-                _stage_file(con, readable[index], index, kinds[index], str(files[index]),
-                            fast=False)
-            _validate(con, [i for i in redo if kinds[i] == "claims"], outcome_files)
-            repeats = _redo_and_repeats(con)[1]
+        claim_repeats = _stage_kind(con, "claims", claim_files, readable, names, note)
+        outcome_repeats = _stage_kind(con, "outcomes", outcome_files, readable, names, note,
+                                      claim_repeats)
+    note("identifying sources")
+    _identify(con)
 
     if not dry_run:
         con.execute("begin")
     try:
         note("merging")
-        counts = _merge(con, repeats, dry_run=dry_run)
+        counts = _merge(con, (claim_repeats, outcome_repeats), dry_run=dry_run)
         if not dry_run:
             note("updating sources and outlets")
             refresh_identities(con, repoint=False)
@@ -401,26 +433,20 @@ def ingest(
     return report
 
 
-def _stage_waiting(con: duckdb.DuckDBPyConnection) -> None:
-    """Outcomes waiting in quarantine for their claim join this ingest as file_index -1."""
+def _stage_waiting(con: duckdb.DuckDBPyConnection) -> int:
+    """Outcomes waiting in quarantine for their claim join this ingest as file_index -1, in
+    staged_rows. Returns how many."""
     waiting = "(select file, line, raw from main.quarantine where reason = $waiting)"
-    con.execute(
+    return con.execute(
         f"insert into staged_rows by name {_from_raw(waiting, file='file', index='-1')}",
         {"waiting": WAITING},
-    )
+    ).fetchall()[0][0]
 
 
-def _validate(con: duckdb.DuckDBPyConnection, claims_from_rows: list[int],
-              outcome_files: list[int]) -> None:
-    """Complete staged_claims with the claim files `claims_from_rows` (staged in staged_rows),
-    work out the identities of every valid claim (temp tables source_identities,
-    outlet_identities, subject_keys; Polars, on distinct values only) and build
-    staged_outcomes (every outcome row with its fields and a reason, null when valid)."""
-    if claims_from_rows:
-        con.execute(
-            _typed_claims("(select * from staged_rows where list_contains($files, file_index))"),
-            {"files": claims_from_rows},
-        )
+def _identify(con: duckdb.DuckDBPyConnection) -> None:
+    """Identities of the valid staged rows, as temp tables for the merge to join:
+    source_identities, outlet_identities, subject_keys (claims) and by_keys (who did an
+    outcome, folded). The rules (Polars, warehouse.identity) run on distinct values only."""
     # The distinct sources, outlets and subjects of the claims, in one scan of the rows.
     distinct = fetch_frame(con, """
         select source, source_kind_given as source_kind, outlet, subject,
@@ -436,45 +462,40 @@ def _validate(con: duckdb.DuckDBPyConnection, claims_from_rows: list[int],
         .select("subject")
         .with_columns(subject_key=identity.named_key(pl.col("subject")))
     )
-    outcome_files = [*outcome_files, -1]
     bys = fetch_frame(con, """
-        select distinct lower(nullif(trim(event), '')) as event, coalesce(trim("by"), '') as "by"
-        from staged_rows where list_contains($files, file_index)""", {"files": outcome_files})
+        select distinct event, "by" from staged_outcomes where reason is null""")
     bys = bys.with_columns(
         by_key=pl.when(pl.col("by") == "").then(pl.lit(""))
         .when(pl.col("event") == "corroborated").then(identity.outlet_key(pl.col("by")))
         .otherwise(identity.named_key(pl.col("by")))
     )
-    # Tables, not registered frames: the merge joins them after this returns.
     frames = {"source_identities": sources, "outlet_identities": outlets,
               "subject_keys": subjects, "by_keys": bys}
     for name, frame in frames.items():
         con.register("identity_frame", frame)
         con.execute(f"create or replace temp table {name} as select * from identity_frame")
         con.unregister("identity_frame")
-    con.execute(
-        sql_text("ingest_outcomes.sql"),
-        {"files": outcome_files, "events": EVENTS, "verdicts": VERDICT_WORDS, "waiting": WAITING},
-    )
 
 
-def _redo_and_repeats(con: duckdb.DuckDBPyConnection) -> tuple[list[int], tuple[int, int]]:
-    """The fast-read files to read again line by line (ingest_redo.sql), and how many valid
-    claim and outcome rows repeat a key of another (0, 0 in the usual case: then no file can
-    hold a repeat, and only files with a bad row are looked for)."""
-    repeats, bad = con.execute("""
-        select [(select count(*) - count(distinct claim_id) from staged_claims where reason is null),
-                (select count(*) - count(distinct hash(claim_id, event, "at", "by"))
-                 from staged_outcomes where reason is null)],
-               list_concat(
-                   (select list(distinct file_index) from staged_claims
-                    where fast and reason is not null),
-                   (select list(distinct file_index) from staged_outcomes
-                    where fast and not was_waiting and reason is not null))
+def _redo_and_repeats(con: duckdb.DuckDBPyConnection, kind: str) -> tuple[list[int], int]:
+    """The fast-read files of `kind` to read again line by line (a row is invalid or
+    waiting, or a key repeats in the file), and how many valid rows repeat a key of another
+    (0 in the usual case: then no file can hold a repeat, and only files with a bad row are
+    looked for)."""
+    table = f"staged_{kind}"
+    key = "claim_id" if kind == "claims" else 'hash(claim_id, event, "at", "by")'
+    own = "fast" if kind == "claims" else "fast and not was_waiting"
+    repeats, bad = con.execute(f"""
+        select (select count(*) - count(distinct {key}) from {table} where reason is null),
+               (select list(distinct file_index) from {table} where {own} and reason is not null)
     """).fetchall()[0]
-    if any(repeats):
-        bad = [row[0] for row in con.execute(sql_text("ingest_redo.sql")).fetchall()]
-    return sorted(set(bad or [])), (repeats[0], repeats[1])
+    if repeats:
+        bad = [row[0] for row in con.execute(f"""
+            select file_index from {table} where {own}
+            group by file_index
+            having count(*) filter (where reason is not null) > 0
+                or count(distinct {key}) < count(*)""").fetchall()]
+    return sorted(bad or []), repeats
 
 
 def _merge(con: duckdb.DuckDBPyConnection, repeats: tuple[int, int], *, dry_run: bool) -> dict[str, int]:

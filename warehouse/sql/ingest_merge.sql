@@ -93,9 +93,11 @@ where c.change = 'changed' and o.claim_id = c.claim_id and o.event = c.event
 
 -- write
 insert into main.outcomes (claim_id, event, "at", "by", by_key, verdict, url, note, loaded_at)
-select claim_id, event, "at", "by", by_key, verdict, url, note, now()::timestamp
-from outcome_changes
-where change <> 'same';
+select c.claim_id, c.event, c."at", c."by", coalesce(b.by_key, ''), c.verdict, c.url, c.note,
+       now()::timestamp
+from outcome_changes as c
+left join by_keys as b on b.event = c.event and b."by" = c."by"
+where c.change <> 'same';
 
 -- write
 delete from main.quarantine as q

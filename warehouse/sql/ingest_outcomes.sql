@@ -1,11 +1,12 @@
--- Outcome rows of this ingest, plus those waiting in quarantine for their claim, with why
--- each is invalid (reason null = valid). Claims of this ingest count as known. by_keys
--- (who did it, folded) comes from Polars.
-create or replace temp table staged_outcomes as
+-- Outcome rows typed, with why each is invalid (reason null = valid) and what loading it would
+-- do. The claims of this ingest are all staged (staged_claims) before any outcome, so every
+-- check can be made as the rows are read: the rows come from DuckDB's JSON reader on one
+-- clean file, or from staged_rows for other files and for the outcomes waiting in
+-- quarantine (file_index -1). Who did it, folded (by_keys), joins at insert.
+insert into staged_outcomes by name
 with all_rows as (
     select *, file_index = -1 as was_waiting
-    from staged_rows
-    where list_contains($files, file_index)
+    from __ROWS__
 ),
 typed as (
     select file_index, file, line, raw, pre_reason, fast, was_waiting, is_json, is_object,
@@ -33,7 +34,7 @@ known_claims as (
     where claim_id not in (select claim_id from staged_valid_claims)
 ),
 checked as (
-    select t.*, k.published_at, coalesce(b.by_key, '') as by_key,
+    select t.*, k.published_at,
            case
                when pre_reason is not null then pre_reason
                when not is_json then 'broken JSON: the line is not valid JSON'
@@ -61,7 +62,6 @@ checked as (
            end as reason
     from typed as t
     left join known_claims as k using (claim_id)
-    left join by_keys as b on b.event = t.event and b."by" = t."by"
 ),
 -- What loading the row would do to the warehouse: add, update or nothing.
 final as (
@@ -75,4 +75,4 @@ final as (
       on c.reason is null and o.claim_id = c.claim_id and o.event = c.event
      and o."at" = c."at" and o."by" = c."by"
 )
-select * exclude (is_json, is_object, pre_reason, at_raw, verdict_number) from final;
+select * exclude (is_json, is_object, pre_reason, at_raw, verdict_number) from final

@@ -36,3 +36,23 @@ create or replace temp table staged_claims (
     content_hash      varchar,
     change            varchar
 );
+-- Outcome rows of this ingest (and those waiting in quarantine), typed, with a reason and a
+-- change, the same way (ingest_outcomes.sql).
+create or replace temp table staged_outcomes (
+    file_index    integer,
+    file          varchar,
+    line          bigint,
+    raw           varchar,
+    fast          boolean,
+    was_waiting   boolean,
+    claim_id      varchar,
+    event         varchar,
+    "at"          timestamp,
+    "by"          varchar,
+    verdict       varchar,
+    url           varchar,
+    note          varchar,
+    published_at  timestamp,
+    reason        varchar,
+    change        varchar
+);
