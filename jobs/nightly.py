@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable
@@ -21,6 +22,7 @@ from jobs.config import Settings
 from jobs.lock import run_lock
 from scoring.aggregate import outlet_reliability, scored_claims, source_reliability
 from scoring.model import score_claims
+from scoring.text_model import hashed_words_by_claim
 from warehouse.connection import connect_read, connect_write, open_read_only, pending_migrations
 from warehouse.scores import RunRecord, load_run_inputs, publish_run, record_failed_run
 
@@ -115,11 +117,19 @@ def _score(settings: Settings, as_of: date, inputs, run_id: str, started_at: dat
     priors = settings.priors()
 
     t = time.monotonic()
-    features = claim_features(inputs.claims.lazy(), inputs.outcomes.lazy(), as_of).collect()
+    # The words are hashed, and scikit-learn imported, while Polars builds the features: the
+    # cores have room to spare in it, and both would otherwise wait for it to finish.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        hashing = pool.submit(hashed_words_by_claim, inputs.claims)
+        pool.submit(_import_scikit_learn)
+        features = claim_features(inputs.claims.lazy(), inputs.outcomes.lazy(), as_of).collect()
+        ids, words = hashing.result()
     timings["features"] = round(time.monotonic() - t, 3)
 
     t = time.monotonic()
-    scores = score_claims(features, **settings.model_options())
+    # The matrix is used only if its rows are the features' rows, claim for claim.
+    aligned = words if ids.equals(features["claim_id"]) else None
+    scores = score_claims(features, words=aligned, **settings.model_options())
     timings["model"] = round(time.monotonic() - t, 3)
 
     t = time.monotonic()
@@ -158,6 +168,15 @@ def _score(settings: Settings, as_of: date, inputs, run_id: str, started_at: dat
         note=scores.note or None,
     )
     return record, sources, claim_rows, outlets
+
+
+def _import_scikit_learn() -> None:
+    """Load scikit-learn ahead of the model (see _score); an error is left for the import
+    that needs it to raise."""
+    try:
+        import scoring.candidates  # noqa: F401
+    except Exception:
+        pass
 
 
 def _record_failure(settings, run_id, as_of, started_at, timings, error) -> None:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
+import scipy.sparse as sparse
 from threadpoolctl import threadpool_limits
 
 from features.build import feature_names
@@ -180,6 +181,7 @@ def score_claims(
     max_training_rows: int = 100_000,
     random_state: int = 0,
     priors: dict[str, float] | None = None,
+    words: sparse.csr_matrix | None = None,
 ) -> ClaimScores:
     """Train, choose and calibrate the claim model on the settled rows of `features` (from
     `features.build.claim_features`) and score every claim; see `ClaimScores`.
@@ -191,6 +193,9 @@ def score_claims(
     validation claims, no model is fitted: every claim gets the prior of its kind from
     `priors` (in the last two cases updated by its source's and group's record; p_true stays
     the label of a settled claim), and the note says why.
+
+    `words`, when given, is `scoring.text_model.hashed_words` of the text of `features`, row
+    for row (a run hashes them while the features are built); else they are hashed here.
     """
     priors = {**DEFAULT_PRIORS, **(priors or {})}
     if isinstance(features, pl.LazyFrame):
@@ -241,18 +246,23 @@ def score_claims(
             n, records=True,
         )
 
-    return _model_scores(features, names, train, valid, n, random_state)
+    return _model_scores(features, names, train, valid, n, random_state, words)
 
 
 def _model_scores(features: pl.DataFrame, names: list[str], train: pl.DataFrame,
-                  valid: pl.DataFrame, settled: int, random_state: int) -> ClaimScores:
+                  valid: pl.DataFrame, settled: int, random_state: int,
+                  hashed: sparse.csr_matrix | None) -> ClaimScores:
     """score_claims with a model: `train` and `valid` are the row numbers (row) and labels
-    of the training and validation claims, oldest first."""
+    of the training and validation claims, oldest first; `hashed` the words, if known."""
     y_train = train["label"].to_numpy().astype(int)
     y_valid = valid["label"].to_numpy().astype(int)
     train_rows, valid_rows = train["row"].to_numpy(), valid["row"].to_numpy()
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        words = pool.submit(hashed_words, features["text"]) if "text" in features.columns else None
+        words = None
+        if hashed is not None and hashed.shape[0] == features.height:
+            words = pool.submit(lambda: hashed)
+        elif "text" in features.columns:
+            words = pool.submit(hashed_words, features["text"])
         inputs = pool.submit(model_inputs, features, names, 1)
         # scikit-learn takes most of a second to import: it comes in here, where it is first
         # needed, while the pool hashes the words and builds the matrix.

@@ -68,6 +68,14 @@ def hashed_words(texts: pl.Series) -> sparse.csr_matrix:
     return matrix
 
 
+def hashed_words_by_claim(claims: pl.DataFrame) -> tuple[pl.Series, sparse.csr_matrix]:
+    """hashed_words of `claims` (claim_id, text) with rows in claim_id order, and the ids in
+    that order: the order of features.build.claim_features, so that a run can hash the words
+    while the features are built and hand the matrix to scoring.model.score_claims."""
+    ordered = claims.select("claim_id", "text").sort("claim_id")
+    return ordered["claim_id"], hashed_words(ordered["text"])
+
+
 def text_pipeline(random_state: int = 0) -> Pipeline:
     """TF-IDF over the hashed words, then a regularised logistic regression (saga: fast on
     wide sparse input; a loose tolerance is plenty for one feature among many)."""

@@ -16,6 +16,7 @@ from features.build import claim_features
 from scoring import metrics, parallel
 from scoring.aggregate import outlet_reliability, scored_claims, source_reliability
 from scoring.model import score_claims
+from scoring.text_model import hashed_words_by_claim
 
 PRIORS = {"named": 0.6, "anonymous": 0.5}
 START = date(2025, 1, 1)
@@ -119,6 +120,17 @@ def test_the_fingerprint_changes_with_the_model(fitted_world):
     fewer = score_claims(features, validation_fraction=0.3, min_training_rows=40,
                          max_training_rows=300_000, random_state=0, priors=PRIORS)
     assert fewer.fitted and fewer.fingerprint != scores.fingerprint
+
+
+def test_words_hashed_ahead_give_the_same_scores(fitted_world):
+    # A run hashes the words while the features are built (jobs.nightly) and hands them over.
+    features, scores, _ = fitted_world
+    ids, words = hashed_words_by_claim(features.select("claim_id", "text").reverse())
+    assert ids.equals(features["claim_id"])
+    ahead = score_claims(features, validation_fraction=0.2, min_training_rows=40,
+                         max_training_rows=300_000, random_state=0, priors=PRIORS, words=words)
+    assert scores.metrics["text"] and ahead.fingerprint == scores.fingerprint
+    assert ahead.frame.equals(scores.frame)
 
 
 def test_scores_do_not_depend_on_how_the_rows_are_blocked(fitted_world, monkeypatch):
