@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from conftest import Reader, claim_row, outcome_row, write_jsonl
 from jobs.cli import cli
+from warehouse import ingest
 
 SUMMARY = re.compile(
     r"(?P<files>\d+) file\(s\): claims (?P<claims_loaded>\d+) loaded, (?P<claims_updated>\d+) updated, "
@@ -538,6 +539,36 @@ def test_gzipped_jsonl_and_ndjson(warehouse, tmp_path, rows, ingest_ok, query):
 
     assert query("select claim_id from claims") == [("c1",)]
     assert query("select claim_id from outcomes") == [("c1",)]
+
+
+def test_a_line_that_is_not_utf8_is_quarantined_and_the_others_load(
+    warehouse, tmp_path, rows, ingest_ok, query
+):
+    path = tmp_path / "claims.jsonl"
+    good = [json.dumps(rows.claim(claim_id), ensure_ascii=False).encode() for claim_id in ("c1", "c3")]
+    latin1 = json.dumps(rows.claim("c2", source="José Ramírez"), ensure_ascii=False).encode("latin-1")
+    fffd = json.dumps(rows.claim("c4", text="a real \ufffd in the text"), ensure_ascii=False).encode()
+    path.write_bytes(b"\n".join([good[0], latin1, good[1], fffd]) + b"\n")
+
+    ingest_ok(path)
+
+    assert query("select claim_id from claims order by 1") == [("c1",), ("c3",), ("c4",)]
+    (line, reason, raw), = query("select line, reason, raw from quarantine")
+    assert (line, reason) == (2, ingest.NOT_UTF8)
+    assert '"c2"' in raw and "Jos\ufffd" in raw
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_row_when_read_line_by_line(
+    warehouse, tmp_path, rows, ingest_ok, query
+):
+    path = tmp_path / "claims.jsonl"
+    lines = [json.dumps(rows.claim("c1")), "{broken", json.dumps(rows.claim("c2"))]
+    path.write_bytes(("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8"))
+
+    ingest_ok(path)
+
+    assert query("select claim_id from claims order by 1") == [("c1",), ("c2",)]
+    assert query("select line from quarantine") == [(2,)]
 
 
 def test_quarantine_names_a_gzipped_file_as_given_not_its_decompressed_copy(

@@ -268,20 +268,59 @@ def _stage_fast(con: duckdb.DuckDBPyConnection, path: Path, index: int, kind: st
     return True
 
 
+NOT_UTF8 = "not valid UTF-8 text (the line is quarantined as read, with replacement characters)"
+
+
 def _stage_lines(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: str) -> None:
     """Stage a JSON-lines file line by line (bulk, in Polars and DuckDB), keeping each line's
-    raw text and number, so broken JSON is quarantined as it was."""
-    lines = (
-        pl.scan_lines(path, name="raw", row_index_name="line", row_index_offset=1)
-        .filter(pl.col("raw").str.strip_chars().str.len_bytes() > 0)
-        .collect()
-    )
+    raw text and number, so broken JSON is quarantined as it was. A line that is not valid
+    UTF-8 is quarantined as such and the others load."""
+    try:
+        lines = pl.scan_lines(path, name="raw", row_index_name="line", row_index_offset=1).collect()
+        not_utf8: list[int] = []
+    except pl.exceptions.ComputeError:
+        lines, not_utf8 = _lossy_lines(path)
+    lines = lines.with_columns(
+        # A byte-order mark opens the file, not the first row.
+        raw=pl.when(pl.col("line") == 1).then(pl.col("raw").str.strip_prefix("\ufeff"))
+        .otherwise(pl.col("raw"))
+    ).filter(pl.col("raw").str.strip_chars().str.len_bytes() > 0)
     con.register("file_lines", lines)
     con.execute(
         f"insert into staged_rows by name {_from_raw('file_lines')}",
         {"index": index, "file": name},
     )
     con.unregister("file_lines")
+    if not_utf8:
+        con.execute(
+            "update staged_rows set pre_reason = $reason "
+            "where file_index = $index and list_contains($lines, line)",
+            {"reason": NOT_UTF8, "index": index, "lines": not_utf8},
+        )
+
+
+def _lossy_lines(path: Path) -> tuple[pl.DataFrame, list[int]]:
+    """The lines of a file that is not all valid UTF-8 (line, raw: decoded with replacement
+    characters) and the numbers of the lines that were not valid. The file is decoded in one
+    go; only lines showing a replacement character are looked at one by one."""
+    data = path.read_bytes()
+    lines = pl.DataFrame({"raw": data.decode("utf-8", errors="replace").split("\n")})
+    lines = lines.with_row_index("line", offset=1).with_columns(pl.col("line").cast(pl.Int64))
+    if data.endswith(b"\n"):
+        lines = lines.head(-1)
+    suspects = lines.filter(pl.col("raw").str.contains("\ufffd", literal=True))["line"].to_list()
+    if suspects:
+        raw_lines = data.split(b"\n")
+        suspects = [n for n in suspects if not _is_utf8(raw_lines[n - 1])]
+    return lines, suspects
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _stage_table(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: str) -> None:
