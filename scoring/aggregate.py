@@ -77,6 +77,22 @@ def _interval(
     return low, high
 
 
+def _ranked(frame: pl.DataFrame, interval: float, name: str) -> pl.DataFrame:
+    """`frame` (alpha, beta and claims per row) with reliability (the Beta posterior mean),
+    reliability_low and reliability_high (its central `interval`) and rank: highest first,
+    ties to more claims, then to `name` in order, so a rank is the same on every run."""
+    low, high = _interval(frame["alpha"].to_numpy(), frame["beta"].to_numpy(), interval)
+    return (
+        frame.with_columns(
+            reliability=pl.col("alpha") / (pl.col("alpha") + pl.col("beta")),
+            reliability_low=pl.Series(low, dtype=pl.Float64),
+            reliability_high=pl.Series(high, dtype=pl.Float64),
+        )
+        .sort(["reliability", "claims", name], descending=[True, True, False])
+        .with_row_index("rank", offset=1)
+    )
+
+
 def _most_common(claims: pl.DataFrame, column: str) -> pl.DataFrame:
     """source_id and the most frequent non-null value of `column` among its claims, ties
     broken by name; a source with none gets null."""
@@ -153,18 +169,13 @@ def source_reliability(
         alpha=pl.col("held") / UNIT + s * pl.col("group_reliability"),
         beta=(pl.col("weight") - pl.col("held")) / UNIT + s * (1 - pl.col("group_reliability")),
     )
-    low, high = _interval(sources["alpha"].to_numpy(), sources["beta"].to_numpy(), interval)
     return (
-        sources.with_columns(
-            reliability=pl.col("alpha") / (pl.col("alpha") + pl.col("beta")),
-            reliability_low=pl.Series(low, dtype=pl.Float64),
-            reliability_high=pl.Series(high, dtype=pl.Float64),
+        _ranked(sources, interval, "source_id")
+        .with_columns(
             group=pl.concat_str(
                 [pl.col("kind"), pl.col("affiliation_group"), pl.col("outlet")], separator=" · "
             ),
         )
-        .sort(["reliability", "claims", "source_id"], descending=[True, True, False])
-        .with_row_index("rank", offset=1)
         .select(
             "source_id",
             "kind",
@@ -214,15 +225,8 @@ def outlet_reliability(
         alpha=pl.col("held") / UNIT + s * overall,
         beta=(pl.col("weight") - pl.col("held")) / UNIT + s * (1 - overall),
     )
-    low, high = _interval(outlets["alpha"].to_numpy(), outlets["beta"].to_numpy(), interval)
     return (
-        outlets.with_columns(
-            reliability=pl.col("alpha") / (pl.col("alpha") + pl.col("beta")),
-            reliability_low=pl.Series(low, dtype=pl.Float64),
-            reliability_high=pl.Series(high, dtype=pl.Float64),
-        )
-        .sort(["reliability", "claims", "outlet"], descending=[True, True, False])
-        .with_row_index("rank", offset=1)
+        _ranked(outlets, interval, "outlet")
         .select(
             "outlet",
             "reliability",
