@@ -43,7 +43,9 @@ def step_reporter(log_format: str = "text", total: int | None = None) -> Iterato
         def note(message: str) -> None:
             nonlocal steps
             # Each new step means the previous one finished.
-            progress.update(task, description=message, completed=steps)
+            # A step the total did not foresee (a file read again) does not run past the end.
+            done = steps if total is None else min(steps, total - 1)
+            progress.update(task, description=message, completed=done)
             steps += 1
 
         yield note

@@ -582,6 +582,50 @@ def test_quarantine_names_a_gzipped_file_as_given_not_its_decompressed_copy(
     assert query("select file, line from quarantine") == [(str(claims.resolve()), 2)]
 
 
+def test_two_gzipped_files_of_the_same_name_are_two_files(
+    warehouse, tmp_path, rows, ingest_ok, query
+):
+    first = rows.jsonl(tmp_path / "monday" / "claims.jsonl.gz", [rows.claim("a")])
+    second = rows.jsonl(tmp_path / "tuesday" / "claims.jsonl.gz", [rows.claim("b")])
+    outcomes = rows.jsonl(tmp_path / "wednesday" / "claims.jsonl.gz", [rows.outcome("a")])
+
+    ingest_ok(first, second, outcomes)
+
+    assert query("select claim_id from claims order by 1") == [("a",), ("b",)]
+    assert query("select claim_id, event from outcomes") == [("a", "denied")]
+
+
+def test_a_file_name_with_wildcard_characters_is_read_as_itself(
+    warehouse, tmp_path, rows, ingest_ok, query
+):
+    folder = tmp_path / "inbox [may]"
+    rows.jsonl(folder / "claims[1].jsonl", [rows.claim("bracketed")])
+    rows.jsonl(folder / "claims1.jsonl", [rows.claim("plain")])
+    rows.csv(folder / "claims*.csv", [rows.claim("starred")])
+
+    ingest_ok(folder / "claims[1].jsonl", folder / "claims1.jsonl", folder / "claims*.csv")
+
+    assert query("select claim_id from claims order by 1") == [
+        ("bracketed",), ("plain",), ("starred",)]
+
+
+def test_a_not_utf8_file_with_windows_line_ends_quarantines_rows_without_the_carriage_return(
+    warehouse, tmp_path, rows, ingest_ok, query
+):
+    path = tmp_path / "outcomes.jsonl"
+    bad = json.dumps(rows.outcome("z1", by="José"), ensure_ascii=False)
+    waiting = json.dumps(rows.outcome("z2"))
+    path.write_bytes(bad.encode("latin-1") + b"\r\n" + waiting.encode() + b"\r\n")
+    ingest_ok(path)
+    assert query("select line, raw from quarantine where reason = 'unknown claim'") == [(2, waiting)]
+
+    # Once the byte is mended, the held row is recognised as the same row, not held twice.
+    path.write_bytes(bad.encode("utf-8") + b"\r\n" + waiting.encode() + b"\r\n")
+    ingest_ok(path)
+    assert query("select line from quarantine where reason = 'unknown claim' order by line") == [
+        (1,), (2,)]
+
+
 def test_a_clean_jsonl_file_is_read_in_one_pass_by_the_json_reader(warehouse, tmp_path, rows):
     # The fast path must not fall back to the line-by-line read for a clean file: a broken
     # statement there would still load everything, only slower, and no other test would see it.

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -102,11 +103,12 @@ def _is_input_file(path: Path) -> bool:
 
 
 def resolve_paths(paths: list[str]) -> list[Path]:
-    """Files named by PATHs (files, folders, globs), each checked readable. Raises BadInput."""
+    """Files named by PATHs (files, folders, globs; a path that exists is itself, wildcard
+    characters or not), each checked readable. Raises BadInput."""
     files: list[Path] = []
     for given in paths:
         path = Path(given)
-        if any(ch in given for ch in "*?["):
+        if any(ch in given for ch in "*?[") and not path.exists():
             matches = sorted(Path(m) for m in glob(given, recursive=True))
             found = [m for m in matches if m.is_file() and _is_input_file(m)]
             if not found:
@@ -136,12 +138,26 @@ def resolve_paths(paths: list[str]) -> list[Path]:
 # ----------------------------------------------------------------------------- staging
 
 
-def _plain_copy(path: Path, workdir: Path) -> Path:
-    """A decompressed copy of a .gz file (DuckDB and Polars then read it as usual)."""
-    target = workdir / path.name.removesuffix(".gz")
-    with gzip.open(path, "rb") as source, open(target, "wb") as sink:
-        shutil.copyfileobj(source, sink, length=1 << 20)
-    return target
+# Characters that DuckDB's readers take as a pattern in a path.
+_GLOB_CHARACTERS = re.compile(r"[*?\[\]{}]")
+
+
+def _readable(path: Path, index: int, workdir: Path) -> Path:
+    """Where DuckDB and Polars read file number `index` from: a .gz file's decompressed copy,
+    a symbolic link for a path holding a wildcard character (DuckDB's readers take a path as
+    a glob: "claims[1].jsonl" would read "claims1.jsonl"), else the file itself. Each lives in
+    `workdir` under its own number, so two files of the same name stay two files."""
+    name = path.name
+    if name.lower().endswith(".gz"):
+        target = workdir / f"{index}-{_GLOB_CHARACTERS.sub('_', name[:-3])}"
+        with gzip.open(path, "rb") as source, open(target, "wb") as sink:
+            shutil.copyfileobj(source, sink, length=1 << 20)
+        return target
+    if _GLOB_CHARACTERS.search(str(path)):
+        target = workdir / f"{index}-{_GLOB_CHARACTERS.sub('_', name)}"
+        target.symlink_to(path)
+        return target
+    return path
 
 
 def _is_jsonl(path: Path) -> bool:
@@ -304,7 +320,9 @@ def _lossy_lines(path: Path) -> tuple[pl.DataFrame, list[int]]:
     characters) and the numbers of the lines that were not valid. The file is decoded in one
     go; only lines showing a replacement character are looked at one by one."""
     data = path.read_bytes()
-    lines = pl.DataFrame({"raw": data.decode("utf-8", errors="replace").split("\n")})
+    text = data.decode("utf-8", errors="replace")
+    # Lines end at \n; a \r before it goes, as scan_lines drops it.
+    lines = pl.DataFrame({"raw": text.split("\n")}).with_columns(pl.col("raw").str.strip_suffix("\r"))
     lines = lines.with_row_index("line", offset=1).with_columns(pl.col("line").cast(pl.Int64))
     if data.endswith(b"\n"):
         lines = lines.head(-1)
@@ -430,10 +448,7 @@ def ingest(
     con.execute(sql_text("ingest_staging.sql"))
     names = [str(f) for f in files]
     with tempfile.TemporaryDirectory(prefix="trackrecord-") as workdir:
-        readable = [
-            _plain_copy(path, Path(workdir)) if path.name.lower().endswith(".gz") else path
-            for path in files
-        ]
+        readable = [_readable(path, index, Path(workdir)) for index, path in enumerate(files)]
         # Every file's kind is known before anything is staged, let alone written.
         kinds = {
             index: kind
