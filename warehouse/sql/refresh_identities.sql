@@ -1,4 +1,11 @@
 -- Resolve every claim's identity through the alias table and rebuild sources and outlets.
+-- Claims are counted once by how they name their source and outlet; the rest works on those
+-- few rows, not on every claim.
+create or replace temp table claim_spellings as
+select source_kind, source_key, outlet_key, source_name, outlet_name, count(*) as claims
+from main.claims
+group by all;
+
 create or replace temp table resolved_identity as
 with source_alias as (
     select alias_key, target_key, name from main.source_aliases where kind = 'source'
@@ -7,7 +14,7 @@ outlet_alias as (
     select alias_key, target_key, name from main.source_aliases where kind = 'outlet'
 ),
 combos as (
-    select distinct source_kind, source_key, outlet_key from main.claims
+    select distinct source_kind, source_key, outlet_key from claim_spellings
 ),
 resolved as (
     select c.*,
@@ -41,15 +48,16 @@ with outlet_alias as (
     select target_key, min(name) as name
     from main.source_aliases where kind = 'outlet' group by target_key
 ),
-per_claim as (
-    select r.resolved_outlet_key as outlet_key, c.outlet_name, c.outlet_key = r.resolved_outlet_key as own_spelling
-    from main.claims as c
+per_spelling as (
+    select r.resolved_outlet_key as outlet_key, c.outlet_name,
+           c.outlet_key = r.resolved_outlet_key as own_spelling, c.claims
+    from claim_spellings as c
     join resolved_identity as r using (source_kind, source_key, outlet_key)
 ),
 spellings as (
-    select outlet_key, outlet_name, bool_or(own_spelling) as own_spelling, count(*) as claims
-    from per_claim
-    group by all
+    select outlet_key, outlet_name, bool_or(own_spelling) as own_spelling, sum(claims) as claims
+    from per_spelling
+    group by outlet_key, outlet_name
 ),
 final as (
     -- an alias's name, else the own spelling, then the most frequent, then alphabetical
@@ -67,10 +75,11 @@ select * from final;
 delete from main.sources;
 
 insert into main.sources (source_id, identity_key, source, kind, outlet, claims)
-with per_claim as (
+with per_spelling as (
     select r.source_id, r.identity_key, r.source_kind as kind, r.resolved_outlet_key,
-           r.alias_name, c.source_name, c.source_key = r.resolved_source_key as own_spelling
-    from main.claims as c
+           r.alias_name, c.source_name, c.source_key = r.resolved_source_key as own_spelling,
+           c.claims
+    from claim_spellings as c
     join resolved_identity as r using (source_kind, source_key, outlet_key)
 ),
 named_alias as (
@@ -80,8 +89,8 @@ named_alias as (
 spellings as (
     select source_id, source_name, any_value(identity_key) as identity_key,
            any_value(kind) as kind, any_value(resolved_outlet_key) as outlet_key,
-           bool_or(own_spelling) as own_spelling, count(*) as claims
-    from per_claim
+           bool_or(own_spelling) as own_spelling, sum(claims) as claims
+    from per_spelling
     group by source_id, source_name
 ),
 grouped as (
