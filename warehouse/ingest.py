@@ -1,12 +1,23 @@
 """Loading claim and outcome files into the warehouse, with validation and quarantine.
 
-Every input row becomes a JSON text (`raw`) in a staging table, whatever its file format, so
-one SQL path extracts and validates fields for JSON lines, CSV and Parquet alike. Valid rows
-merge into `claims` / `outcomes`; each invalid row goes to `quarantine` with a reason a person
-understands; an outcome whose claim has not arrived waits there (`unknown claim`) and loads by
-itself on a later ingest that brings the claim. All work is bulk SQL and Polars.
+How a file travels:
 
-Nothing is written until every path has been checked (exists, readable, recognisable columns).
+1. Staged, typed and checked (`_stage_kind`): a clean JSON-lines file is read by DuckDB's
+   parallel JSON reader straight into `staged_claims` / `staged_outcomes`, every field typed
+   and checked as it is read (sql/ingest_claims.sql, sql/ingest_outcomes.sql). Any other file
+   (CSV, Parquet, a JSON-lines file with a bad line, the outcomes waiting in quarantine) first
+   becomes rows of text in `staged_rows`, each with its raw text and line number, and goes
+   through the same SQL from there. Claims come first: outcomes are checked against them.
+2. Identified (`_identify`): the identity rules (warehouse.identity, Polars) run on the
+   distinct names of the valid rows.
+3. Merged (`_merge`, sql/ingest_merge.sql), in one transaction: valid rows insert or update
+   `claims` / `outcomes` with their identities joined on; each invalid row goes to
+   `quarantine` with a reason a person understands; an outcome whose claim has not arrived
+   waits there (`unknown claim`) and loads by itself on a later ingest that brings the
+   claim. Then `sources` and `outlets` are rebuilt (`refresh_identities`).
+
+All work is bulk SQL and Polars. Nothing is written until every path has been checked
+(exists, readable, recognisable columns).
 """
 
 from __future__ import annotations

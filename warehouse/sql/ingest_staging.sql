@@ -1,4 +1,5 @@
--- Staging for one ingest: every input row with every contract field as text.
+-- Staging for one ingest. staged_rows: rows of files that are not read straight into
+-- staged_claims / staged_outcomes (see warehouse/ingest.py), every contract field as text.
 create or replace temp table staged_rows (
     file_index    integer,
     file          varchar,
