@@ -268,8 +268,15 @@ def _typed(kind: str, rows: str, claim_repeats: int) -> tuple[str, dict]:
     if kind == "claims":
         return text, {}
     if not claim_repeats:
-        text = text.replace("qualify row_number() over (partition by claim_id", "-- ")
+        text = _without_window(text, "qualify row_number() over (partition by claim_id")
     return text, {"events": EVENTS, "verdicts": VERDICT_WORDS, "waiting": WAITING}
+
+
+def _without_window(statement: str, opening: str) -> str:
+    """`statement` with its "last row wins" window (a one-line QUALIFY starting with
+    `opening`) commented out: when no key repeats, every row is the last of its key, and the
+    window would only sort every row for nothing."""
+    return statement.replace(opening, "-- ")
 
 
 def _stage_fast(con: duckdb.DuckDBPyConnection, path: Path, index: int, kind: str, name: str,
@@ -572,9 +579,9 @@ def _merge(con: duckdb.DuckDBPyConnection, repeats: tuple[int, int], *, dry_run:
         if not text or (dry_run and text.startswith("-- write")):
             continue
         if "-- dedupe: the last row for an id" in text and not repeats[0]:
-            text = text.replace("qualify row_number() over (partition by claim_id", "-- ")
+            text = _without_window(text, "qualify row_number() over (partition by claim_id")
         if "-- dedupe: the last row for a key" in text and not repeats[1]:
-            text = text.replace("qualify row_number() over (", "-- ")
+            text = _without_window(text, "qualify row_number() over (")
         con.execute(text, {"waiting": WAITING} if "$waiting" in text else {})
     counts = fetch_frame(con, "select * from ingest_counts").row(0, named=True)
     return {name: int(value or 0) for name, value in counts.items()}
