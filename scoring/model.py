@@ -27,12 +27,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 import scipy.sparse as sparse
-from threadpoolctl import threadpool_limits
 
 from features.build import feature_names
 from features.track_record import SMOOTHING
 from scoring import metrics
-from scoring.parallel import WORKERS, blockwise, side_by_side
+from scoring.parallel import WORKERS, blockwise, side_by_side, thread_limits
 from scoring.text_model import hashed_words, text_feature
 
 DEFAULT_PRIORS = {"named": 0.6, "anonymous": 0.5}
@@ -274,7 +273,7 @@ def _model_scores(features: pl.DataFrame, names: list[str], train: pl.DataFrame,
         # their worker threads spin while they wait, and on a machine busy with other work
         # that made fitting several times slower than one core. The two cores are used by
         # fitting independent models side by side instead (scoring.parallel).
-        with threadpool_limits(1):
+        with thread_limits().limit(limits=1):
             text_model = None
             if words is not None:
                 f_text, text_model = text_feature(words.result(), train_rows, y_train,

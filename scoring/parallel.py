@@ -10,7 +10,9 @@ back in the order of the inputs, so a run gives the same numbers whichever finis
 from __future__ import annotations
 
 import os
+import sys
 from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from typing import Callable, Iterable, TypeVar
 
 import numpy as np
@@ -28,13 +30,24 @@ WORKERS = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaf
 BLOCK_ROWS = 1 << 15
 
 
+def thread_limits() -> ThreadpoolController:
+    """The thread pools of the native libraries loaded (BLAS, and OpenMP once scikit-learn
+    has brought it in), found once for each of the two cases: finding them walks every
+    loaded library."""
+    return _controller("sklearn" in sys.modules)
+
+
+@cache
+def _controller(sklearn_loaded: bool) -> ThreadpoolController:
+    return ThreadpoolController()
+
+
 def side_by_side(function: Callable[[T], R], items: Iterable[T],
                  pool: ThreadPoolExecutor | None = None) -> list[R]:
     """[function(item) for item in items], run on the threads of `pool` (a new pool of
     WORKERS when None), in input order."""
-    # OpenMP's thread count belongs to each calling thread, so it is set in the worker, for
-    # the libraries loaded now (scikit-learn brings its OpenMP with it).
-    controller = ThreadpoolController()
+    # OpenMP's thread count belongs to each calling thread, so it is set in the worker.
+    controller = thread_limits()
 
     def one_thread_inside(item: T) -> R:
         with controller.limit(limits=1, user_api="openmp"):

@@ -96,6 +96,27 @@ def text_pipeline(random_state: int = 0) -> Pipeline:
     )
 
 
+def text_probability(model: Pipeline, words: sparse.csr_matrix) -> np.ndarray:
+    """What `model` (a fitted text_pipeline) says of each row of `words`: its
+    predict_proba(words)[:, 1], worked out without the TF-IDF copy of the matrix. With
+    sublinear tf and l2 norms, a row's log-odds is (tf @ (idf * coef)) / sqrt(tf^2 @ idf^2)
+    plus the intercept: two sparse products over the matrix as it is (tf is the matrix itself
+    when every count is 1, as in hashed_words), where the pipeline would copy, reweigh and
+    normalise every row first (most of a second on a million claims)."""
+    tfidf, linear = model.named_steps["tfidf"], model.named_steps["model"]
+    if not (tfidf.sublinear_tf and tfidf.use_idf and tfidf.norm == "l2"):
+        return model.predict_proba(words)[:, 1]
+    tf = words
+    if tf.nnz and not np.all(tf.data == 1.0):
+        tf = words.copy()
+        tf.data = np.where(tf.data > 0, 1.0 + np.log(np.maximum(tf.data, 1e-300)), 0.0)
+    idf = np.asarray(tfidf.idf_, dtype=np.float64)
+    norm = np.sqrt(tf.multiply(tf) @ (idf * idf) if tf is not words else tf @ (idf * idf))
+    weighted = tf @ (idf * linear.coef_[0])
+    log_odds = np.divide(weighted, norm, out=np.zeros_like(weighted), where=norm > 0)
+    return 1.0 / (1.0 + np.exp(-(log_odds + linear.intercept_[0])))
+
+
 def _logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, _CLIP, 1 - _CLIP)
     return np.log(p / (1 - p))
@@ -134,7 +155,7 @@ def text_feature(
         fit_rows, fit_y, predict_rows = job
         model = text_pipeline(random_state).fit(words[fit_rows], fit_y)
         scored = words if predict_rows is None else words[predict_rows]
-        return model, model.predict_proba(scored)[:, 1]
+        return model, text_probability(model, scored)
 
     # The model on all of them first: it also scores every row, the longest job.
     (model, p_every_row), *out_of_fold = side_by_side(fitted, [(rows, y, None), *folds], pool)

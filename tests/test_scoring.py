@@ -16,7 +16,7 @@ from features.build import claim_features
 from scoring import metrics, parallel
 from scoring.aggregate import outlet_reliability, scored_claims, source_reliability
 from scoring.model import score_claims
-from scoring.text_model import hashed_words_by_claim
+from scoring.text_model import hashed_words, hashed_words_by_claim, text_pipeline, text_probability
 
 PRIORS = {"named": 0.6, "anonymous": 0.5}
 START = date(2025, 1, 1)
@@ -131,6 +131,24 @@ def test_words_hashed_ahead_give_the_same_scores(fitted_world):
                          max_training_rows=300_000, random_state=0, priors=PRIORS, words=words)
     assert scores.metrics["text"] and ahead.fingerprint == scores.fingerprint
     assert ahead.frame.equals(scores.frame)
+
+
+def test_the_text_models_shortcut_says_what_its_pipeline_says(fitted_world):
+    # text_probability skips the TF-IDF copy of the whole matrix; it must not change a number,
+    # for the 0/1 matrices of hashed_words or for counts.
+    features, _, _ = fitted_world
+    words = hashed_words(features["text"])
+    y = (features["f_hedges"] == 0).to_numpy().astype(int)
+    model = text_pipeline(0).fit(words[:800], y[:800])
+    assert np.abs(text_probability(model, words) - model.predict_proba(words)[:, 1]).max() < 1e-12
+    counted = words.copy()
+    counted.data[::3] = 3.0
+    expected = model.predict_proba(counted)[:, 1]
+    assert np.abs(text_probability(model, counted) - expected).max() < 1e-12
+    empty = words[:5].copy()
+    empty.data[:] = 0.0
+    empty.eliminate_zeros()
+    assert np.allclose(text_probability(model, empty), model.predict_proba(empty)[:, 1])
 
 
 def test_scores_do_not_depend_on_how_the_rows_are_blocked(fitted_world, monkeypatch):
