@@ -7,6 +7,7 @@ failed, 2 bad input, 75 warehouse busy); `--debug` shows the traceback instead.
 
 from __future__ import annotations
 
+import gc
 import sys
 import traceback
 from datetime import date, datetime, timezone
@@ -619,4 +620,10 @@ def alias_suggest(ctx: click.Context, threshold: float) -> None:
 
 def main() -> None:
     """Console entry point."""
-    cli(prog_name="trackrecord")
+    try:
+        cli(prog_name="trackrecord")
+    finally:
+        # The process is about to end: the objects it holds (modules, mostly) go with it, so
+        # the collector's last walk over every one of them at exit is skipped (a tenth of a
+        # second after a run).
+        gc.freeze()
