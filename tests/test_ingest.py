@@ -340,6 +340,29 @@ def test_reingesting_the_same_files_changes_nothing(warehouse, tmp_path, rows, i
     }
 
 
+def test_a_numeric_verdict_written_another_way_is_not_an_update(
+    warehouse, tmp_path, rows, ingest_ok, query
+):
+    # A CSV writer gives 0, a JSON one 0.0: the same verdict, so loading the other file after
+    # the first changes nothing. A different number is an update.
+    claims = rows.jsonl(tmp_path / "claims.jsonl", [rows.claim("c1"), rows.claim("c2")])
+    as_csv = rows.csv(tmp_path / "outcomes.csv", [
+        {"claim_id": "c1", "event": "rated", "at": "2025-05-30", "by": "", "verdict": "0"},
+        {"claim_id": "c2", "event": "rated", "at": "2025-05-30", "by": "", "verdict": "1"},
+    ])
+    ingest_ok(claims, as_csv)
+    as_json = tmp_path / "outcomes.jsonl"
+    as_json.write_text(
+        '{"claim_id": "c1", "event": "rated", "at": "2025-05-30", "by": "", "verdict": 0.0}\n'
+        '{"claim_id": "c2", "event": "rated", "at": "2025-05-30", "by": "", "verdict": 0.5}\n')
+
+    summary = counts(ingest_ok(as_json))
+
+    assert (summary["outcomes_unchanged"], summary["outcomes_updated"]) == (1, 1)
+    assert query("select claim_id, verdict from outcomes order by claim_id") == [
+        ("c1", "0"), ("c2", "0.5")]
+
+
 def test_a_known_claim_id_with_new_content_updates_the_claim(
     warehouse, tmp_path, rows, ingest_ok, query
 ):

@@ -66,11 +66,14 @@ checked as (
     from typed as t
     left join known_claims as k using (claim_id)
 ),
--- What loading the row would do to the warehouse: add, update or nothing.
+-- What loading the row would do to the warehouse: add, update or nothing. A numeric
+-- verdict is compared as a number: 0 from a CSV file and 0.0 from a JSON one are one verdict.
 final as (
     select c.*,
            case when o.claim_id is null then 'new'
-                when o.verdict is not distinct from c.verdict and o.url is not distinct from c.url
+                when coalesce(try_cast(o.verdict as double)::varchar, o.verdict)
+                         is not distinct from coalesce(c.verdict_number::varchar, c.verdict)
+                     and o.url is not distinct from c.url
                      and o.note is not distinct from c.note then 'same'
                 else 'changed' end as change
     from checked as c
