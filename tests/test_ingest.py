@@ -59,6 +59,8 @@ CLAIM_CASES = {
                      "outlet": "Axios", "text": "t"}, ["published_at", "2025-02-30"]),
     "a word DuckDB reads as a date": ({"claim_id": "bad", "published_at": "epoch", "source": "Hamas",
                                        "outlet": "Axios", "text": "t"}, ["published_at", "epoch"]),
+    "an offset no clock has": ({"claim_id": "bad", "published_at": "2025-05-29T10:00:00+99:00",
+                                "source": "Hamas", "outlet": "Axios", "text": "t"}, ["+99:00"]),
     "empty source": ({"claim_id": "bad", "published_at": "2025-05-29", "source": "",
                       "outlet": "Axios", "text": "t"}, ["source"]),
     "missing source": ({"claim_id": "bad", "published_at": "2025-05-29", "outlet": "Axios",
@@ -85,6 +87,8 @@ OUTCOME_CASES = {
     "missing at": ({"claim_id": "c1", "event": "denied"}, ["at"]),
     "unreal at": ({"claim_id": "c1", "event": "denied", "at": "2025-02-30"}, ["2025-02-30"]),
     "infinite at": ({"claim_id": "c1", "event": "denied", "at": "infinity"}, ["infinity"]),
+    "offset minutes past 59": ({"claim_id": "c1", "event": "denied", "at": "2025-05-30T10:00+05:75"},
+                               ["+05:75"]),
     "rated without verdict": ({"claim_id": "c1", "event": "rated", "at": "2025-05-30"},
                               ["rated", "verdict"]),
     "verdict above 1": ({"claim_id": "c1", "event": "rated", "at": "2025-05-30", "verdict": 1.7},
@@ -219,7 +223,10 @@ def test_outcome_dates_compare_with_the_claim_by_utc_calendar_day(case, zoo):
 def test_datetimes_are_stored_in_utc(warehouse, tmp_path, rows, ingest_ok, query):
     claims = rows.jsonl(tmp_path / "claims.jsonl",
                         [rows.claim("c1", published_at="2025-05-30T01:00:00+03:00"),
-                         rows.claim("c2", published_at="2025-05-30")])
+                         rows.claim("c2", published_at="2025-05-30"),
+                         rows.claim("c3", published_at="2025-05-30T12:00:00+0530"),
+                         rows.claim("c4", published_at="2025-05-30T12:00:00+14:00"),
+                         rows.claim("c5", published_at="2025-05-30T12:00:00Z")])
     outcomes = rows.jsonl(tmp_path / "outcomes.jsonl",
                           [rows.outcome("c1", at="2025-05-30T12:00:00-04:00")])
 
@@ -228,6 +235,9 @@ def test_datetimes_are_stored_in_utc(warehouse, tmp_path, rows, ingest_ok, query
     assert query("select claim_id, published_at from claims order by claim_id") == [
         ("c1", dt.datetime(2025, 5, 29, 22, 0)),
         ("c2", dt.datetime(2025, 5, 30, 0, 0)),
+        ("c3", dt.datetime(2025, 5, 30, 6, 30)),
+        ("c4", dt.datetime(2025, 5, 29, 22, 0)),
+        ("c5", dt.datetime(2025, 5, 30, 12, 0)),
     ]
     assert query('select "at" from outcomes') == [(dt.datetime(2025, 5, 30, 16, 0),)]
 

@@ -10,12 +10,7 @@ typed as (
     select file_index, file, line, raw, pre_reason, fast, is_json, is_object,
            nullif(trim(claim_id), '') as claim_id,
            nullif(trim(published_at), '') as published_raw,
-           -- a plain date is cheap to parse; anything longer may carry an offset to convert
-           -- (DuckDB also reads words such as 'epoch' and 'infinity' as dates: a date here
-           -- starts with a digit)
-           case when left(trim(published_at), 1) not between '0' and '9' then null
-                when length(trim(published_at)) <= 10 then try_cast(trim(published_at) as date)::timestamp
-                else try_cast(trim(published_at) as timestamptz) at time zone 'UTC' end as published_at,
+           moment(trim(published_at)) as published_at,
            trim(source) as source,
            nullif(lower(trim(source_kind)), '') as source_kind_given,
            nullif(trim(affiliation), '') as affiliation,

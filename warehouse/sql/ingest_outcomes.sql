@@ -13,12 +13,7 @@ typed as (
            nullif(trim(claim_id), '') as claim_id,
            lower(nullif(trim(event), '')) as event,
            nullif(trim("at"), '') as at_raw,
-           -- a plain date is cheap to parse; anything longer may carry an offset to convert
-           -- (DuckDB also reads words such as 'epoch' and 'infinity' as dates: a date here
-           -- starts with a digit)
-           case when left(trim("at"), 1) not between '0' and '9' then null
-                when length(trim("at")) <= 10 then try_cast(trim("at") as date)::timestamp
-                else try_cast(trim("at") as timestamptz) at time zone 'UTC' end as "at",
+           moment(trim("at")) as "at",
            coalesce(trim("by"), '') as "by",
            nullif(lower(trim(verdict)), '') as verdict,
            try_cast(trim(verdict) as double) as verdict_number,

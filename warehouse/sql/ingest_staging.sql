@@ -1,3 +1,15 @@
+-- A date or date-time as given, in UTC; null when it is not a real one. A plain date is
+-- cheap to parse; anything longer may carry an offset to convert. DuckDB also reads words
+-- such as 'epoch' and 'infinity' as dates (a date here starts with a digit) and any two-digit
+-- offset such as +99:00 (a real one is at most 14 hours, its minutes under 60).
+create or replace temp macro moment(given) as (
+    case when left(given, 1) not between '0' and '9' then null
+         when length(given) <= 10 then try_cast(given as date)::timestamp
+         -- an offset of 15 hours or more, or of 60 minutes or more
+         when regexp_matches(given, '[+-]((1[5-9]|[2-9][0-9])(:?[0-9]{2})?|[0-9]{2}:?[6-9][0-9])$')
+              then null
+         else try_cast(given as timestamptz) at time zone 'UTC' end
+);
 -- Staging for one ingest. staged_rows: rows of files that are not read straight into
 -- staged_claims / staged_outcomes (see warehouse/ingest.py), every contract field as text.
 create or replace temp table staged_rows (
