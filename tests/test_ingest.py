@@ -532,6 +532,29 @@ def test_a_malformed_csv_row_is_quarantined_and_the_rest_loads(
     assert "CSV" in reason
 
 
+def test_rows_after_malformed_csv_rows_keep_their_line_numbers(
+    warehouse, tmp_path, ingest_ok, query
+):
+    path = tmp_path / "claims.csv"
+    path.write_text("\n".join([
+        "claim_id,published_at,source,outlet,text",          # line 1
+        "c1,2025-05-29,Steve Witkoff,Axios,fine",            # 2
+        "bad,2025-05-29,Hamas,Axios,text,extra field",       # 3 malformed
+        "bad,2025-05-29,Hamas",                              # 4 malformed
+        "c2,2025-13-45,Steve Witkoff,Axios,unreal date",     # 5 well formed, invalid
+        "c3,2025-05-29,Steve Witkoff,Axios,fine",            # 6
+        "bad,2025-05-29,Hamas,Axios,text,extra,fields",      # 7 malformed
+        "c4,,Steve Witkoff,Axios,no date",                   # 8 well formed, invalid
+    ]) + "\n", encoding="utf-8")
+
+    ingest_ok(path)
+
+    assert query("select claim_id from claims order by 1") == [("c1",), ("c3",)]
+    held = query("select line, reason from quarantine order by line")
+    assert [line for line, _ in held] == [3, 4, 5, 7, 8]
+    assert "2025-13-45" in held[2][1] and "published_at" in held[4][1]
+
+
 def test_parquet_claims_and_outcomes_with_typed_columns(
     warehouse, tmp_path, rows, ingest_ok, query
 ):

@@ -379,6 +379,24 @@ def _stage_table(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: s
     rows = f"(select {line} as line, to_json(t)::varchar as raw from {reader} as t)"
     con.execute(f"insert into staged_rows by name {_from_raw(rows)}", params)
     if is_csv:
+        # Rows were numbered among the good ones; every malformed row before a good one
+        # pushes it one further. The j-th malformed row (record R_j) has R_j - j good rows
+        # before it, so the good row k is record k + #{j: R_j - j < k}. (A record is a line
+        # unless a quoted field spans several: DuckDB numbers its rejects by record too.)
+        con.execute(
+            """
+            update staged_rows as s
+            set line = s.line + (
+                select count(*) from (
+                    select r.line - 1 - row_number() over (order by r.line) as good_before
+                    from (select distinct line from reject_errors) as r
+                ) as g
+                where g.good_before < s.line - 1)
+            where s.file_index = $index
+              and exists (select 1 from reject_errors)
+            """,
+            {"index": index},
+        )
         con.execute(
             """
             insert into staged_rows (file_index, file, line, raw, pre_reason, fast)
