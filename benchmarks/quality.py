@@ -42,7 +42,7 @@ from scoring.model import score_claims  # noqa: E402
 
 SETTINGS = dict(validation_fraction=0.2, min_training_rows=40, max_training_rows=300_000,
                 random_state=0, priors={"named": 0.6, "anonymous": 0.5})
-RELIABILITY = dict(prior_strength=8, unsettled_weight=0.5, interval=0.9)
+RELIABILITY = dict(prior_strength=4, group_strength=200, unsettled_weight=0.5, interval=0.9)
 LIAR = Path(__file__).resolve().parents[2] / "shared" / "data" / "liar"
 LIAR2 = LIAR.parent / "liar2"
 HOLDS_UP = {"true", "mostly-true", "half-true"}

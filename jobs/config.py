@@ -30,7 +30,8 @@ DEFAULTS: dict = {
         "max_training_rows": 100000,
         "random_state": 0,
     },
-    "reliability": {"prior_strength": 8, "unsettled_weight": 0.5, "interval": 0.9},
+    "reliability": {"prior_strength": 4, "group_strength": 200, "unsettled_weight": 0.5,
+                    "interval": 0.9},
     "report": {"top": 25},
 }
 

@@ -136,6 +136,7 @@ def _score(settings: Settings, as_of: date, inputs, run_id: str, started_at: dat
     scored = scored_claims(features, scores.frame)
     options = dict(
         prior_strength=float(reliability["prior_strength"]),
+        group_strength=float(reliability["group_strength"]),
         unsettled_weight=float(reliability["unsettled_weight"]),
         interval=float(reliability["interval"]),
         priors=priors,

@@ -5,8 +5,11 @@ counts as one claim (1 held up, 0 did not), each open claim as `unsettled_weight
 that held up with probability p_true. Its prior: `prior_strength` pseudo-claims at its group's
 rate, where the group rate is itself hierarchical: the kind's rate (shrunk toward the configured
 prior of the kind), the kind and affiliation's rate (shrunk toward the kind's), the kind,
-affiliation and outlet's rate (shrunk toward that). A source with two claims stays near its
-group with a wide interval; one with two hundred stands on its own record.
+affiliation and outlet's rate (shrunk toward that), each level by `group_strength`
+pseudo-claims. A group moves away from the level above only on a lot of evidence (groups
+differ less than sources, and a group rate fitted to a few dozen claims is mostly noise); a
+source with two claims stays near its group with a wide interval; one with two hundred
+stands on its own record.
 """
 
 from __future__ import annotations
@@ -113,7 +116,8 @@ def _shrunk(held: str, weight: str, toward: pl.Expr, strength: float) -> pl.Expr
 def source_reliability(
     scored: pl.DataFrame,
     *,
-    prior_strength: float = 8.0,
+    prior_strength: float = 4.0,
+    group_strength: float = 200.0,
     unsettled_weight: float = 0.5,
     interval: float = 0.9,
     priors: dict[str, float] | None = None,
@@ -132,6 +136,7 @@ def source_reliability(
     """
     priors = {**DEFAULT_PRIORS, **(priors or {})}
     s = max(float(prior_strength), 1e-6)
+    g = max(float(group_strength), 1e-6)
     claims = _evidence(scored, unsettled_weight, fitted)
     sources = (
         claims.group_by("source_id")
@@ -161,7 +166,7 @@ def source_reliability(
         )
         sources = (
             sources.join(totals, on=keys, how="left", nulls_equal=True)
-            .with_columns(_shrunk("group_held", "group_weight", toward, s).alias(name))
+            .with_columns(_shrunk("group_held", "group_weight", toward, g).alias(name))
             .drop("group_held", "group_weight")
         )
         toward = pl.col(name)
@@ -200,7 +205,8 @@ def source_reliability(
 def outlet_reliability(
     scored: pl.DataFrame,
     *,
-    prior_strength: float = 8.0,
+    prior_strength: float = 4.0,
+    group_strength: float = 200.0,
     unsettled_weight: float = 0.5,
     interval: float = 0.9,
     priors: dict[str, float] | None = None,
@@ -208,16 +214,18 @@ def outlet_reliability(
 ) -> pl.DataFrame:
     """One row per outlet, ranked like sources: outlet, reliability, reliability_low,
     reliability_high, claims, rank. An outlet's evidence is every claim it carried, weighed as
-    in `source_reliability`, shrunk toward the rate over all claims."""
+    in `source_reliability`, shrunk by `prior_strength` toward the rate over all claims (that
+    rate shrunk by `group_strength` toward the configured priors)."""
     priors = {**DEFAULT_PRIORS, **(priors or {})}
     s = max(float(prior_strength), 1e-6)
+    g = max(float(group_strength), 1e-6)
     claims = _evidence(scored, unsettled_weight, fitted)
     kinds = sorted(claims.group_by("kind").len().iter_rows(), key=lambda row: str(row[0]))
     mean_prior = 0.5
     if claims.height:
         mean_prior = sum(n * priors.get(kind, 0.5) for kind, n in kinds) / claims.height
-    overall = (int(claims["held"].sum()) / UNIT + s * mean_prior) / (
-        int(claims["weight"].sum()) / UNIT + s
+    overall = (int(claims["held"].sum()) / UNIT + g * mean_prior) / (
+        int(claims["weight"].sum()) / UNIT + g
     )
     outlets = claims.group_by("outlet").agg(
         pl.len().alias("claims"), pl.col("held").sum(), pl.col("weight").sum()

@@ -299,13 +299,16 @@ def test_without_a_model_every_source_gets_its_prior_and_a_wide_interval():
 
 
 def test_a_new_source_borrows_its_groups_record():
+    # Groups move away from the level above on a lot of evidence only (group_strength): these
+    # have three hundred claims each.
     scored = scored_frame(
-        source("old", [0] * 28 + [1, 1], kind="anonymous", affiliation="Hamas", outlet="Al Jazeera")
-        + source("us", [1] * 28 + [0, 0], kind="anonymous", affiliation="US", outlet="Axios")
+        source("old", [0] * 280 + [1] * 20, kind="anonymous", affiliation="Hamas",
+               outlet="Al Jazeera")
+        + source("us", [1] * 280 + [0] * 20, kind="anonymous", affiliation="US", outlet="Axios")
         + source("new", [None], kind="anonymous", affiliation="Hamas", outlet="Al Jazeera", p=0.5)
         + source("other", [None], kind="anonymous", affiliation="US", outlet="Axios", p=0.5)
     )
-    rows = by_source(source_reliability(scored, prior_strength=8, unsettled_weight=0.5,
+    rows = by_source(source_reliability(scored, prior_strength=4, unsettled_weight=0.5,
                                         interval=0.9, priors=PRIORS))
     assert rows["new"]["reliability"] < rows["other"]["reliability"]
     assert rows["new"]["group"] == "anonymous · Hamas · Al Jazeera"
