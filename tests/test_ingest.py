@@ -220,6 +220,24 @@ def test_outcome_dates_compare_with_the_claim_by_utc_calendar_day(case, zoo):
         assert "before" in reason
 
 
+def test_spaces_around_fields_are_dropped(warehouse, tmp_path, rows, ingest_ok, query):
+    claims = rows.jsonl(tmp_path / "claims.jsonl", [
+        rows.claim(" c1 ", published_at=" 2025-05-29 ", source="  Steve Witkoff ",
+                   outlet=" Axios", text="  kept as written  ", story=" "),
+        rows.claim("c2", text=" ")])
+    outcomes = rows.jsonl(tmp_path / "outcomes.jsonl", [
+        {"claim_id": "c1 ", "event": " Rated ", "at": "2025-05-30 ", "by": " PolitiFact ",
+         "verdict": " False "}])
+
+    ingest_ok(claims, outcomes)
+
+    assert query("select claim_id, published_at::date, source, outlet, text, story from claims") == [
+        ("c1", dt.date(2025, 5, 29), "Steve Witkoff", "Axios", "  kept as written  ", None)]
+    assert query('select claim_id, event, "by", verdict from outcomes') == [
+        ("c1", "rated", "PolitiFact", "false")]
+    assert query("select reason from quarantine") == [("empty text",)]
+
+
 def test_datetimes_are_stored_in_utc(warehouse, tmp_path, rows, ingest_ok, query):
     claims = rows.jsonl(tmp_path / "claims.jsonl",
                         [rows.claim("c1", published_at="2025-05-30T01:00:00+03:00"),

@@ -8,17 +8,17 @@ with file_rows as (
 ),
 typed as (
     select file_index, file, line, raw, pre_reason, fast, is_json, is_object,
-           nullif(trim(claim_id), '') as claim_id,
-           nullif(trim(published_at), '') as published_raw,
-           moment(trim(published_at)) as published_at,
-           trim(source) as source,
-           nullif(lower(trim(source_kind)), '') as source_kind_given,
-           nullif(trim(affiliation), '') as affiliation,
-           trim(outlet) as outlet,
+           nullif(trimmed(claim_id), '') as claim_id,
+           nullif(trimmed(published_at), '') as published_raw,
+           moment(trimmed(published_at)) as published_at,
+           trimmed(source) as source,
+           nullif(lower(trimmed(source_kind)), '') as source_kind_given,
+           nullif(trimmed(affiliation), '') as affiliation,
+           trimmed(outlet) as outlet,
            "text",
-           nullif(trim(subject), '') as subject,
-           nullif(trim(story), '') as story,
-           nullif(trim(url), '') as url
+           nullif(trimmed(subject), '') as subject,
+           nullif(trimmed(story), '') as story,
+           nullif(trimmed(url), '') as url
     from file_rows
 ),
 checked as (
@@ -34,7 +34,7 @@ checked as (
                when source is null or source = '' then 'empty source'
                when outlet is null or outlet = '' then 'missing outlet'
                when "text" is null then 'missing text'
-               when trim("text") = '' then 'empty text'
+               when "text" = '' or (starts_with("text", ' ') and trim("text") = '') then 'empty text'
                when source_kind_given is not null and source_kind_given not in ('named', 'anonymous')
                    then 'unknown source_kind ''' || source_kind_given || ''' (expected named or anonymous)'
            end as reason

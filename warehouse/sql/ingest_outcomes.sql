@@ -10,15 +10,15 @@ with all_rows as (
 ),
 typed as (
     select file_index, file, line, raw, pre_reason, fast, was_waiting, is_json, is_object,
-           nullif(trim(claim_id), '') as claim_id,
-           lower(nullif(trim(event), '')) as event,
-           nullif(trim("at"), '') as at_raw,
-           moment(trim("at")) as "at",
-           coalesce(trim("by"), '') as "by",
-           nullif(lower(trim(verdict)), '') as verdict,
-           try_cast(trim(verdict) as double) as verdict_number,
-           nullif(trim(url), '') as url,
-           nullif(trim(note), '') as note
+           nullif(trimmed(claim_id), '') as claim_id,
+           lower(nullif(trimmed(event), '')) as event,
+           nullif(trimmed("at"), '') as at_raw,
+           moment(trimmed("at")) as "at",
+           coalesce(trimmed("by"), '') as "by",
+           nullif(lower(trimmed(verdict)), '') as verdict,
+           try_cast(trimmed(verdict) as double) as verdict_number,
+           nullif(trimmed(url), '') as url,
+           nullif(trimmed(note), '') as note
     from all_rows
 ),
 staged_valid_claims as (

@@ -1,3 +1,8 @@
+-- A field without the spaces around it (trim), untouched when there are none: trimming
+-- copies every string, a third of the cost of typing a million rows.
+create or replace temp macro trimmed(given) as (
+    case when starts_with(given, ' ') or ends_with(given, ' ') then trim(given) else given end
+);
 -- A date or date-time as given, in UTC; null when it is not a real one. A plain date is
 -- cheap to parse; anything longer may carry an offset to convert. DuckDB also reads words
 -- such as 'epoch' and 'infinity' as dates (a date here starts with a digit) and any two-digit
