@@ -26,8 +26,9 @@ DEFAULTS: dict = {
     "priors": {"named": 0.6, "anonymous": 0.5},
     "model": {
         "validation_fraction": 0.2,
+        "max_validation_rows": 40000,
         "min_training_rows": 40,
-        "max_training_rows": 100000,
+        "max_training_rows": 50000,
         "random_state": 0,
     },
     "reliability": {"prior_strength": 4, "group_strength": 200, "unsettled_weight": 0.5,
@@ -56,6 +57,7 @@ class Settings:
         model = self.values["model"]
         return {
             "validation_fraction": float(model["validation_fraction"]),
+            "max_validation_rows": int(model["max_validation_rows"]),
             "min_training_rows": int(model["min_training_rows"]),
             "max_training_rows": int(model["max_training_rows"]),
             "random_state": int(model["random_state"]),

@@ -22,7 +22,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 TRACK_RECORD_FEATURES = ["f_src_rate", "f_src_naive_rate", "f_src_settled"]
 # Gradient boosting learns from at most this many of the most recent training claims: it
 # costs far more per row than the linear candidates and rarely gains from more.
-MAX_BOOSTING_ROWS = 20_000
+MAX_BOOSTING_ROWS = 10_000
 
 
 class ClipToTraining(TransformerMixin, BaseEstimator):

@@ -176,8 +176,9 @@ def score_claims(
     features: pl.DataFrame | pl.LazyFrame,
     *,
     validation_fraction: float = 0.2,
+    max_validation_rows: int = 40_000,
     min_training_rows: int = 40,
-    max_training_rows: int = 100_000,
+    max_training_rows: int = 50_000,
     random_state: int = 0,
     priors: dict[str, float] | None = None,
     words: sparse.csr_matrix | None = None,
@@ -186,7 +187,8 @@ def score_claims(
     `features.build.claim_features`) and score every claim; see `ClaimScores`.
 
     The most recently settled `validation_fraction` of the settled claims (by settled_on, then
-    claim_id) choose the candidate and calibrate it; the `max_training_rows` most recent of the
+    claim_id; at most `max_validation_rows` of them, 0: no cap) choose the candidate and
+    calibrate it; the `max_training_rows` most recent of the
     rest train it (0: no cap). With no settled claims, one verdict only, fewer than
     `min_training_rows` settled claims or fewer than that many of either verdict among the
     validation claims, no model is fitted: every claim gets the prior of its kind from
@@ -229,6 +231,8 @@ def score_claims(
             n, records=True,
         )
     n_valid = max(1, math.ceil(n * validation_fraction))
+    if max_validation_rows:
+        n_valid = min(n_valid, max_validation_rows)
     train, valid = settled.head(n - n_valid), settled.tail(n_valid)
     if max_training_rows:
         train = train.tail(max_training_rows)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 N_COLUMNS = 1 << 18
 # The most recent training claims the text model learns from; it is fitted three times
 # (two out-of-fold halves and the whole), so this bounds the cost on big warehouses.
-MAX_TEXT_ROWS = 30_000
+MAX_TEXT_ROWS = 20_000
 # Fewer training claims than this with text and the feature stays at 0 (no information).
 MIN_TEXT_ROWS = 200
 _PUNCTUATION = [

@@ -230,6 +230,16 @@ def test_training_rows_are_capped_at_the_most_recent(fitted_world):
     assert capped.metrics["rows_valid"] == scores.metrics["rows_valid"]
 
 
+def test_validation_rows_are_capped_at_the_most_recent_and_the_rest_can_train(fitted_world):
+    features, scores, _ = fitted_world
+    cap = scores.metrics["rows_valid"] // 2
+    capped = score_claims(features, validation_fraction=0.2, max_validation_rows=cap,
+                          min_training_rows=20, max_training_rows=0, random_state=0,
+                          priors=PRIORS)
+    assert capped.metrics["rows_valid"] == cap
+    assert capped.metrics["rows_train"] == scores.metrics["settled"] - cap
+
+
 # --- sources -------------------------------------------------------------------------------
 
 def scored_frame(rows: list[tuple]) -> pl.DataFrame:
