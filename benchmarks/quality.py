@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/quality.py liar [--split given|time] [--delay 7] [--per-day 3]
     .venv/bin/python benchmarks/quality.py liar2 [--split time|random]
     .venv/bin/python benchmarks/quality.py speed [--claims 1000000] [--dir DIR]
+    .venv/bin/python benchmarks/quality.py variants [--claims 20000]
 
 `world` scores a generated world (`jobs.generate.write_world`, or the one in DIR) as of the day
 by which about half of its claims are settled, read with Polars (the truth's identity as
@@ -15,7 +16,11 @@ the history's verdicts become `rated` outcomes (statements dated in id order), t
 statements are scored with their verdicts withheld; the history is the train file, or the
 earliest 70% by id. `liar2` does it on LIAR2's validation file with its real dates, holding
 back the latest 30% or a random 30%. `speed` times features, model and aggregation on a
-generated world of a million claims (best of three; wall and CPU seconds). Columns 9-13 of
+generated world of a million claims (best of three; wall and CPU seconds). `variants` scores
+worlds of other seeds and worlds with the generator's signals turned down or up (its
+constants patched: evidence and wording that say nothing, narrow reliabilities, strong
+outlets), to see how the scores hold up away from the world the defaults were chosen on.
+Columns 9-13 of
 LIAR and LIAR2's count columns are never read. This is a tuning tool, not a test.
 """
 
@@ -330,9 +335,44 @@ def speed(n: int, directory: Path | None, repeat: int = 3) -> dict:
             "all totals": [round(t["total"], 2) for t in runs]}
 
 
+# Generator constants per variant (jobs.generate), with the seed of its world.
+NO_SIGNAL = dict(P_DENIED_BY_SUBJECT=(0.3, 0.3), P_DENIED_BY_OTHER=(0.04, 0.04),
+                 P_CONTRADICTED=(0.15, 0.15), P_CORROBORATED=(0.25, 0.25), P_HEDGE=(0.24, 0.24),
+                 P_NUMBER=(0.3, 0.3))
+VARIANTS = {
+    **{f"seed {seed}": (seed, {}) for seed in (1, 3, 5, 7, 11)},
+    "seed 5, no evidence or text signal": (5, NO_SIGNAL),
+    "seed 3, no evidence or text signal": (3, NO_SIGNAL),
+    "seed 5, reliabilities Beta(6, 4)": (5, dict(RELIABILITY_BETA=(6, 4))),
+    "seed 5, strong outlet effects": (5, dict(OUTLET_SD=1.5)),
+}
+
+
+def variants(n: int) -> dict:
+    """evaluate_world on each of VARIANTS: Spearman and AUC beside the naive track record."""
+    import jobs.generate as generate
+
+    defaults = {name: getattr(generate, name) for patch in (NO_SIGNAL, *[
+        p for _, p in VARIANTS.values()]) for name in patch}
+    rows = {}
+    for label, (seed, patch) in VARIANTS.items():
+        for name, value in {**defaults, **patch}.items():
+            setattr(generate, name, value)
+        directory = Path(tempfile.mkdtemp(prefix="trackrecord-variant-"))
+        generate.write_world(n, directory, seed=seed)
+        result = evaluate_world(*generated_world(directory), label)
+        naive_auc = dict((s, a) for s, a, _ in result["naive (strength, auc, brier)"])[8]
+        rows[label] = {k: round(v, 3) for k, v in [
+            ("spearman", result["spearman"]), ("naive", result["spearman_naive"]),
+            ("auc", result["auc_open"]), ("naive auc", naive_auc)]}
+    for name, value in defaults.items():
+        setattr(generate, name, value)
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=["world", "liar", "liar2", "speed"])
+    parser.add_argument("what", choices=["world", "liar", "liar2", "speed", "variants"])
     parser.add_argument("--split", choices=["given", "time", "random"], default=None,
                         help="liar: given (train/valid files) or time; liar2: time or random")
     parser.add_argument("--delay", type=int, default=7, help="liar: days from claim to verdict")
@@ -343,6 +383,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.what == "speed":
         result = speed(args.claims or 1_000_000, args.dir)
+    elif args.what == "variants":
+        result = variants(args.claims or 20_000)
     elif args.what == "liar":
         result = evaluate_liar(args.split or "given", args.delay, args.per_day)
     elif args.what == "liar2":
