@@ -8,6 +8,7 @@ failed, 2 bad input, 75 warehouse busy); `--debug` shows the traceback instead.
 from __future__ import annotations
 
 import gc
+import os
 import sys
 import traceback
 from datetime import date, datetime, timezone
@@ -132,8 +133,10 @@ def cli(ctx: click.Context, db: str | None, config: str | None, debug: bool, log
     ctx.ensure_object(dict)
     # Every command works on frames that fit in memory (joins, sorts, as-of joins): Polars'
     # in-memory engine does them faster than its streaming default, 0.5 s of a 5.7 s run at
-    # a million claims on two cores, with the same results (tests/test_features.py).
-    pl.Config.set_engine_affinity("in-memory")
+    # a million claims on two cores, with the same results (tests/test_features.py). A user's
+    # own POLARS_ENGINE_AFFINITY (streaming, say, to save memory) wins.
+    if not os.environ.get("POLARS_ENGINE_AFFINITY"):
+        pl.Config.set_engine_affinity("in-memory")
     ctx.obj["debug"] = debug
     ctx.obj["log_format"] = log_format
     ctx.obj["settings"] = load_settings(db=db, config=config)

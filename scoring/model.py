@@ -187,9 +187,9 @@ def score_claims(
     `features.build.claim_features`) and score every claim; see `ClaimScores`.
 
     The most recently settled `validation_fraction` of the settled claims (by settled_on, then
-    claim_id; at most `max_validation_rows` of them, 0: no cap) choose the candidate and
-    calibrate it; the `max_training_rows` most recent of the
-    rest train it (0: no cap). With no settled claims, one verdict only, fewer than
+    claim_id; at most `max_validation_rows` of them, 0 or less: no cap) choose the candidate
+    and calibrate it; the `max_training_rows` most recent of the rest train it (0 or less: no
+    cap). With no settled claims, one verdict only, fewer than
     `min_training_rows` settled claims or fewer than that many of either verdict among the
     validation claims, no model is fitted: every claim gets the prior of its kind from
     `priors` (in the last two cases updated by its source's and group's record; p_true stays
@@ -231,10 +231,10 @@ def score_claims(
             n, records=True,
         )
     n_valid = max(1, math.ceil(n * validation_fraction))
-    if max_validation_rows:
+    if max_validation_rows > 0:
         n_valid = min(n_valid, max_validation_rows)
     train, valid = settled.head(n - n_valid), settled.tail(n_valid)
-    if max_training_rows:
+    if max_training_rows > 0:
         train = train.tail(max_training_rows)
     valid_true = int(valid["label"].sum())
     fewest = min(valid_true, valid.height - valid_true)

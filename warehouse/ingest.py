@@ -370,9 +370,12 @@ def _stage_table(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: s
         params |= {"columns": {name: "VARCHAR" for name in names}, "delimiter": delimiter}
         # The header is read by Python and the dialect given, so one bad line cannot
         # mislead DuckDB's sniffer into rejecting the whole file.
+        # One thread: DuckDB's parallel CSV reader, keeping rejects, can lose every row after
+        # a malformed one that straddles its 8 MB buffers, silently (DuckDB 2.0); it also
+        # keeps the rows in file order for the line numbers.
         reader = ("read_csv($path, columns = $columns, header = false, skip = 1, "
                   "auto_detect = false, delim = $delimiter, quote = '\"', escape = '\"', "
-                  "store_rejects = true)")
+                  "store_rejects = true, parallel = false)")
         line = "row_number() over () + 1"
     else:
         reader, line = "read_parquet($path)", "row_number() over ()"
@@ -381,19 +384,26 @@ def _stage_table(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: s
     if is_csv:
         # Rows were numbered among the good ones; every malformed row before a good one
         # pushes it one further. The j-th malformed row (record R_j) has R_j - j good rows
-        # before it, so the good row k is record k + #{j: R_j - j < k}. (A record is a line
-        # unless a quoted field spans several: DuckDB numbers its rejects by record too.)
+        # before it, a count that never falls as j grows, so the good row k is record k + j
+        # for the last j with R_j - j < k: an as-of join. (A record is a line unless a quoted
+        # field spans several: DuckDB numbers its rejects by record too.)
         con.execute(
             """
             update staged_rows as s
-            set line = s.line + (
-                select count(*) from (
-                    select r.line - 1 - row_number() over (order by r.line) as good_before
-                    from (select distinct line from reject_errors) as r
-                ) as g
-                where g.good_before < s.line - 1)
-            where s.file_index = $index
-              and exists (select 1 from reject_errors)
+            set line = s.line + shifted.by
+            from (
+                select good.line, malformed.j as by
+                from (select line from staged_rows where file_index = $index) as good
+                asof join (
+                    -- malformed rows in a row share a count: the last of them is the one
+                    select line - 1 - j as good_before, max(j) as j
+                    from (select line, row_number() over (order by line) as j
+                          from (select distinct line from reject_errors))
+                    group by good_before
+                ) as malformed
+                on good.line - 1 > malformed.good_before
+            ) as shifted
+            where s.file_index = $index and s.line = shifted.line
             """,
             {"index": index},
         )

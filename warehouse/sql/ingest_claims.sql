@@ -8,17 +8,17 @@ with file_rows as (
 ),
 typed as (
     select file_index, file, line, raw, pre_reason, fast, is_json, is_object,
-           nullif(trimmed(claim_id), '') as claim_id,
-           nullif(trimmed(published_at), '') as published_raw,
-           moment(trimmed(published_at)) as published_at,
-           trimmed(source) as source,
-           nullif(lower(trimmed(source_kind)), '') as source_kind_given,
-           nullif(trimmed(affiliation), '') as affiliation,
-           trimmed(outlet) as outlet,
+           nullif(trim(claim_id), '') as claim_id,
+           nullif(trim(published_at), '') as published_raw,
+           moment(trim(published_at)) as published_at,
+           trim(source) as source,
+           nullif(lower(trim(source_kind)), '') as source_kind_given,
+           nullif(trim(affiliation), '') as affiliation,
+           trim(outlet) as outlet,
            "text",
-           nullif(trimmed(subject), '') as subject,
-           nullif(trimmed(story), '') as story,
-           nullif(trimmed(url), '') as url
+           nullif(trim(subject), '') as subject,
+           nullif(trim(story), '') as story,
+           nullif(trim(url), '') as url
     from file_rows
 ),
 checked as (
@@ -34,7 +34,8 @@ checked as (
                when source is null or source = '' then 'empty source'
                when outlet is null or outlet = '' then 'missing outlet'
                when "text" is null then 'missing text'
-               when "text" = '' or (starts_with("text", ' ') and trim("text") = '') then 'empty text'
+               when not regexp_matches("text", '[^ \x{a0}\x{1680}\x{2000}-\x{200a}\x{202f}\x{205f}\x{3000}]')
+                   then 'empty text'
                when source_kind_given is not null and source_kind_given not in ('named', 'anonymous')
                    then 'unknown source_kind ''' || source_kind_given || ''' (expected named or anonymous)'
            end as reason

@@ -10,15 +10,15 @@ with all_rows as (
 ),
 typed as (
     select file_index, file, line, raw, pre_reason, fast, was_waiting, is_json, is_object,
-           nullif(trimmed(claim_id), '') as claim_id,
-           lower(nullif(trimmed(event), '')) as event,
-           nullif(trimmed("at"), '') as at_raw,
-           moment(trimmed("at")) as "at",
-           coalesce(trimmed("by"), '') as "by",
-           nullif(lower(trimmed(verdict)), '') as verdict,
-           try_cast(trimmed(verdict) as double) as verdict_number,
-           nullif(trimmed(url), '') as url,
-           nullif(trimmed(note), '') as note
+           nullif(trim(claim_id), '') as claim_id,
+           lower(nullif(trim(event), '')) as event,
+           nullif(trim("at"), '') as at_raw,
+           moment(trim("at")) as "at",
+           coalesce(trim("by"), '') as "by",
+           nullif(lower(trim(verdict)), '') as verdict,
+           try_cast(trim(verdict) as double) as verdict_number,
+           nullif(trim(url), '') as url,
+           nullif(trim(note), '') as note
     from all_rows
 ),
 staged_valid_claims as (
@@ -66,8 +66,9 @@ checked as (
 final as (
     select c.*,
            case when o.claim_id is null then 'new'
-                when coalesce(try_cast(o.verdict as double)::varchar, o.verdict)
-                         is not distinct from coalesce(c.verdict_number::varchar, c.verdict)
+                when coalesce(case when c.verdict_number is not null
+                                   then try_cast(o.verdict as double) = c.verdict_number
+                                   else o.verdict is not distinct from c.verdict end, false)
                      and o.url is not distinct from c.url
                      and o.note is not distinct from c.note then 'same'
                 else 'changed' end as change

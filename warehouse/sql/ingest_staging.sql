@@ -1,17 +1,13 @@
--- A field without the spaces around it (trim), untouched when there are none: trimming
--- copies every string, a third of the cost of typing a million rows.
-create or replace temp macro trimmed(given) as (
-    case when starts_with(given, ' ') or ends_with(given, ' ') then trim(given) else given end
-);
 -- A date or date-time as given, in UTC; null when it is not a real one. A plain date is
 -- cheap to parse; anything longer may carry an offset to convert. DuckDB also reads words
--- such as 'epoch' and 'infinity' as dates (a date here starts with a digit) and any two-digit
--- offset such as +99:00 (a real one is at most 14 hours, its minutes under 60).
+-- such as 'epoch' and 'infinity' as dates (a date here starts with a digit) and offsets no
+-- clock has, such as +99:00 (a real one is at most 14 hours, its minutes under 60).
 create or replace temp macro moment(given) as (
     case when left(given, 1) not between '0' and '9' then null
          when length(given) <= 10 then try_cast(given as date)::timestamp
-         -- an offset of 15 hours or more, or of 60 minutes or more
-         when regexp_matches(given, '[+-]((1[5-9]|[2-9][0-9])(:?[0-9]{2})?|[0-9]{2}:?[6-9][0-9])$')
+         -- an offset after a time: 15 hours or more, 14 hours and some minutes, or 60
+         -- minutes or more (seconds, if any, after them)
+         when regexp_matches(given, '[0-9]:[0-9]{2}(:[0-9]{2}(\.[0-9]*)?)?[+-]((1[5-9]|[2-9][0-9])(:?[0-9]{2})?|14:?(0[1-9]|[1-5][0-9])|[0-9]{2}:?[6-9][0-9])(:?[0-9]{2})?$')
               then null
          else try_cast(given as timestamptz) at time zone 'UTC' end
 );
