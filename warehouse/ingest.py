@@ -289,6 +289,11 @@ def _stage_fast(con: duckdb.DuckDBPyConnection, path: Path, index: int, kind: st
     repeats (quarantine needs the raw text and line number, the last repeated row wins)."""
     fields = CLAIM_FIELDS if kind == "claims" else OUTCOME_FIELDS
     statement, params = _typed(kind, _fast_rows(fields), claim_repeats)
+    # DuckDB cannot tell how many rows a JSON file holds and guesses few, so it would build
+    # its hash joins (outcomes with the known claims, a file with the warehouse's rows) on
+    # the file's wide rows rather than on the narrow other side: the joins are planned as
+    # written (0.15 s of outcomes at 1M claims).
+    con.execute("set disabled_optimizers = 'build_side_probe_side'")
     try:
         con.execute(statement, params | {
             "index": index, "file": name, "path": str(path),
@@ -299,6 +304,8 @@ def _stage_fast(con: duckdb.DuckDBPyConnection, path: Path, index: int, kind: st
         # statement inserts nothing; the delete only makes that explicit.
         con.execute(f"delete from staged_{kind} where file_index = $index", {"index": index})
         return False
+    finally:
+        con.execute("reset disabled_optimizers")
     return True
 
 
