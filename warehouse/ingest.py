@@ -389,31 +389,9 @@ def _stage_table(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: s
     rows = f"(select {line} as line, to_json(t)::varchar as raw from {reader} as t)"
     con.execute(f"insert into staged_rows by name {_from_raw(rows)}", params)
     if is_csv:
-        # Rows were numbered among the good ones; every malformed row before a good one
-        # pushes it one further. The j-th malformed row (record R_j) has R_j - j good rows
-        # before it, a count that never falls as j grows, so the good row k is record k + j
-        # for the last j with R_j - j < k: an as-of join. (A record is a line unless a quoted
-        # field spans several: DuckDB numbers its rejects by record too.)
-        con.execute(
-            """
-            update staged_rows as s
-            set line = s.line + shifted.by
-            from (
-                select good.line, malformed.j as by
-                from (select line from staged_rows where file_index = $index) as good
-                asof join (
-                    -- malformed rows in a row share a count: the last of them is the one
-                    select line - 1 - j as good_before, max(j) as j
-                    from (select line, row_number() over (order by line) as j
-                          from (select distinct line from reject_errors))
-                    group by good_before
-                ) as malformed
-                on good.line - 1 > malformed.good_before
-            ) as shifted
-            where s.file_index = $index and s.line = shifted.line
-            """,
-            {"index": index},
-        )
+        # Rows were numbered among the good ones; each malformed row before one pushes it a
+        # line further (sql/csv_line_numbers.sql says how).
+        con.execute(sql_text("csv_line_numbers.sql"), {"index": index})
         con.execute(
             """
             insert into staged_rows (file_index, file, line, raw, pre_reason, fast)
