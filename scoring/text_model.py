@@ -102,7 +102,7 @@ def text_probability(model: Pipeline, words: sparse.csr_matrix) -> np.ndarray:
     sublinear tf and l2 norms, a row's log-odds is (tf @ (idf * coef)) / sqrt(tf^2 @ idf^2)
     plus the intercept: two sparse products over the matrix as it is (tf is the matrix itself
     when every count is 1, as in hashed_words), where the pipeline would copy, reweigh and
-    normalise every row first (most of a second on a million claims)."""
+    normalise the whole matrix first (85 MB at a million claims)."""
     tfidf, linear = model.named_steps["tfidf"], model.named_steps["model"]
     if not (tfidf.sublinear_tf and tfidf.use_idf and tfidf.norm == "l2"):
         return model.predict_proba(words)[:, 1]
@@ -111,7 +111,8 @@ def text_probability(model: Pipeline, words: sparse.csr_matrix) -> np.ndarray:
         tf = words.copy()
         tf.data = np.where(tf.data > 0, 1.0 + np.log(np.maximum(tf.data, 1e-300)), 0.0)
     idf = np.asarray(tfidf.idf_, dtype=np.float64)
-    norm = np.sqrt(tf.multiply(tf) @ (idf * idf) if tf is not words else tf @ (idf * idf))
+    squared = tf if tf is words else tf.multiply(tf)  # a 0/1 matrix is its own square
+    norm = np.sqrt(squared @ (idf * idf))
     weighted = tf @ (idf * linear.coef_[0])
     log_odds = np.divide(weighted, norm, out=np.zeros_like(weighted), where=norm > 0)
     return 1.0 / (1.0 + np.exp(-(log_odds + linear.intercept_[0])))
