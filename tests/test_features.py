@@ -226,8 +226,7 @@ def test_features_do_not_depend_on_row_order():
     assert first["claim_id"].to_list() == sorted(first["claim_id"].to_list())
 
 
-@pytest.mark.parametrize("engine", ["in-memory", "streaming"])
-def test_features_are_the_same_on_either_polars_engine(engine):
+def test_features_are_the_same_on_either_polars_engine():
     # The command line runs Polars' in-memory engine (jobs.cli: faster here); a library
     # user may run the streaming default. The features must not care.
     claims = [claim(f"c{i:03d}", 1 + i % 50, f"s{i % 7}", outlet=f"O{i % 3}", subject="p",
@@ -236,11 +235,12 @@ def test_features_are_the_same_on_either_polars_engine(engine):
     outcomes = [settle(f"c{i:03d}", 40 + i % 30, i % 2) for i in range(0, 200, 3)]
     outcomes += [evidence(f"c{i:03d}", "denied", 20 + i % 30, "p") for i in range(0, 200, 4)]
     outcomes += [evidence(f"c{i:03d}", "corroborated", 25 + i % 20, "o2") for i in range(1, 200, 5)]
-    with pl.Config(engine_affinity="auto"):
-        default = claim_features(claims_frame(claims), outcomes_frame(outcomes), AS_OF).collect()
-    with pl.Config(engine_affinity=engine):
-        chosen = claim_features(claims_frame(claims), outcomes_frame(outcomes), AS_OF).collect()
-    assert_frame_equal(default, chosen)
+    built = {}
+    for engine in ("in-memory", "streaming"):
+        with pl.Config(engine_affinity=engine):
+            built[engine] = claim_features(claims_frame(claims), outcomes_frame(outcomes),
+                                           AS_OF).collect()
+    assert_frame_equal(built["in-memory"], built["streaming"])
 
 
 def test_text_cues():

@@ -325,6 +325,22 @@ def test_a_new_source_borrows_its_groups_record():
     assert rows["new"]["group_reliability"] < 0.3
 
 
+def test_a_small_group_stays_near_the_level_above_it():
+    # Thirty claims are not much evidence about a group: with group_strength 200 its rate
+    # stays nearer the kind's prior (0.5) than its own record (0.07); shrunk as lightly as a
+    # source is, it would move most of the way to its own record.
+    scored = scored_frame(
+        source("old", [0] * 28 + [1, 1], kind="anonymous", affiliation="Hamas",
+               outlet="Al Jazeera")
+        + source("new", [None], kind="anonymous", affiliation="Hamas", outlet="Al Jazeera", p=0.5)
+    )
+    options = dict(prior_strength=4, unsettled_weight=0.5, interval=0.9, priors=PRIORS)
+    cautious = by_source(source_reliability(scored, group_strength=200, **options))
+    eager = by_source(source_reliability(scored, group_strength=4, **options))
+    assert 0.3 < cautious["new"]["group_reliability"] < 0.5
+    assert eager["new"]["group_reliability"] < 0.15
+
+
 def test_affiliation_and_outlet_are_the_most_common_ties_by_name():
     scored = scored_frame(
         source("s", [1], outlet="Haaretz", affiliation=None)
