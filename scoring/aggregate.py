@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
-from scipy.special import betaincinv
 
 from scoring.model import DEFAULT_PRIORS
 from scoring.parallel import side_by_side
@@ -76,6 +75,10 @@ def _interval(
     source, and scipy's ufuncs free the GIL while they run)."""
     tail = (1 - interval) / 2
     alpha, beta = np.maximum(alpha, 1e-9), np.maximum(beta, 1e-9)
+    # Imported here, not at the top: scipy comes in while a run builds its features
+    # (jobs.nightly), not before the run starts.
+    from scipy.special import betaincinv
+
     low, high = side_by_side(lambda q: betaincinv(alpha, beta, q), [tail, 1 - tail])
     return low, high
 

@@ -23,16 +23,19 @@ import json
 import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
-import scipy.sparse as sparse
 
 from features.build import feature_names
 from features.track_record import SMOOTHING
 from scoring import metrics
 from scoring.parallel import WORKERS, blockwise, side_by_side, thread_limits
 from scoring.text_model import hashed_words, text_feature
+
+if TYPE_CHECKING:
+    import scipy.sparse as sparse
 
 DEFAULT_PRIORS = {"named": 0.6, "anonymous": 0.5}
 

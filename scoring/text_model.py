@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
-import scipy.sparse as sparse
 
 from scoring.parallel import side_by_side
 
 if TYPE_CHECKING:
+    import scipy.sparse as sparse
     from sklearn.pipeline import Pipeline
 
 N_COLUMNS = 1 << 18
@@ -35,6 +35,10 @@ _CLIP = 1e-4
 
 def hashed_words(texts: pl.Series) -> sparse.csr_matrix:
     """One row per text, one column per hashed word, 1 where the word occurs."""
+    # scipy is imported where it is first used (a run hashes the words in a thread of its
+    # own while the features are built: the import costs the run nothing there).
+    import scipy.sparse as sparse
+
     words = (
         pl.col("text")
         .fill_null("")

@@ -1,5 +1,8 @@
--- The events a run for $as_of sees: on or before that day, on claims it sees, each settling
--- event with its label (1 holds up, 0 does not) under the configured verdict mapping.
+-- The events a run for $as_of sees: on or before that day, each settling event with its label
+-- (1 holds up, 0 does not) under the configured verdict mapping. Every event has its claim in
+-- `claims` (ingest keeps the others waiting in quarantine); the events of claims published
+-- after $as_of (only a misdated event can be) are dropped where the features number the
+-- claims (features.build), not by a join with every claim here.
 with outlet_alias as (
     select alias_key, target_key from main.source_aliases where kind = 'outlet'
 ),
@@ -9,8 +12,7 @@ source_alias as (
 visible as (
     select o.*
     from main.outcomes as o
-    join main.claims as c using (claim_id)
-    where o."at"::date <= $as_of and c.published_at::date <= $as_of
+    where o."at"::date <= $as_of
 ),
 labelled as (
     select *,
