@@ -20,6 +20,7 @@ import polars as pl
 from features.build import claim_features
 from jobs.config import Settings
 from jobs.lock import run_lock
+from jobs.startup import collector_paused
 from scoring.aggregate import outlet_reliability, scored_claims, source_reliability
 from scoring.model import score_claims
 from scoring.text_model import hashed_words_by_claim
@@ -172,10 +173,11 @@ def _score(settings: Settings, as_of: date, inputs, run_id: str, started_at: dat
 
 
 def _import_scikit_learn() -> None:
-    """Load scikit-learn ahead of the model (see _score); an error is left for the import
-    that needs it to raise."""
+    """Load scikit-learn ahead of the model (see _score), the garbage collector paused
+    (jobs.startup); an error is left for the import that needs it to raise."""
     try:
-        import scoring.candidates  # noqa: F401
+        with collector_paused():
+            import scoring.candidates  # noqa: F401
     except Exception:
         pass
 

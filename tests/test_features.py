@@ -188,6 +188,21 @@ def test_events_after_as_of_change_nothing():
     assert_frame_equal(before, after)
 
 
+def test_events_of_a_claim_published_after_as_of_change_nothing_even_when_dated_before():
+    # A re-ingest can move a claim's publication past as_of after its events loaded; the run
+    # reads events by their own date only (run_outcomes.sql), so the features drop them.
+    claims = [claim(f"c{i}", 1 + i, f"s{i % 3}", subject="p") for i in range(12)]
+    outcomes = [settle("c0", 10, 1), settle("c1", 15, 0), evidence("c2", "denied", 20, "p")]
+    before = claim_features(claims_frame(claims), outcomes_frame(outcomes), AS_OF).collect()
+    late = [claim("z1", 70, "s0", subject="p")]
+    misdated = [settle("z1", 20, 0), evidence("z1", "denied", 21, "p"),
+                evidence("z1", "corroborated", 22, "bbc")]
+    after = claim_features(
+        claims_frame(claims + late), outcomes_frame(outcomes + misdated), AS_OF
+    ).collect()
+    assert_frame_equal(before, after)
+
+
 def test_a_training_row_sees_what_the_day_before_its_verdict_saw():
     """A settled claim's features are exactly those it had, open, the day before it settled:
     never its own verdict, nor anything that happened from that day on."""
