@@ -8,6 +8,7 @@ published scores as they were; rerunning a date replaces that date's scores.
 
 from __future__ import annotations
 
+import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -174,7 +175,11 @@ def _score(settings: Settings, as_of: date, inputs, run_id: str, started_at: dat
 
 def _import_scikit_learn() -> None:
     """Load scikit-learn ahead of the model (see _score), the garbage collector paused
-    (jobs.startup); an error is left for the import that needs it to raise."""
+    (jobs.startup); an error is left for the import that needs it to raise. Once loaded
+    (a backfill runs many dates in one process) there is nothing to do, and nothing more
+    is frozen."""
+    if "scoring.candidates" in sys.modules:
+        return
     try:
         with collector_paused():
             import scoring.candidates  # noqa: F401

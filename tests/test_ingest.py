@@ -577,6 +577,49 @@ def test_rows_after_malformed_csv_rows_keep_their_line_numbers(
     assert "2025-13-45" in held[2][1] and "published_at" in held[4][1]
 
 
+CSV_HEADER = "claim_id,published_at,source,outlet,text"
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", ""], ids=["lf", "crlf", "no-final-newline"])
+@pytest.mark.parametrize("broken", [
+    'c2,2025-05-29,Hamas,Axios,"an open quote',
+    'c2,2025-05-29,"Hamas,Axios,an open quote',
+], ids=["last-field", "middle-field"])
+def test_a_quote_left_open_to_the_end_of_a_csv_file_is_quarantined_not_lost(
+    broken, ending, warehouse, tmp_path, ingest_ok, query
+):
+    # DuckDB's CSV reader drops the rest of a file that ends inside a quoted field, silently:
+    # the rows from the open quote on are quarantined as one unfinished record instead.
+    lines = [CSV_HEADER, "c1,2025-05-29,Steve Witkoff,Axios,fine", broken,
+             "c3,2025-05-29,Steve Witkoff,Axios,swallowed by the open quote"]
+    path = tmp_path / "claims.csv"
+    path.write_bytes((("\r\n" if ending == "\r\n" else "\n").join(lines) + ending).encode())
+
+    ingest_ok(path)
+
+    assert query("select claim_id from claims") == [("c1",)]
+    [(line, reason, raw)] = query("select line, reason, raw from quarantine")
+    assert line == 3 and "unterminated quote" in reason
+    assert "an open quote" in raw and "swallowed by the open quote" in raw
+    assert raw.startswith(("c2", '{"claim_id":"c2"')) and "trackrecord" not in raw
+
+
+def test_a_stray_quote_inside_an_unquoted_csv_field_loads_as_text(
+    warehouse, tmp_path, ingest_ok, query
+):
+    # An odd number of quotes, but the file ends outside any quoted field: nothing is held.
+    path = tmp_path / "claims.csv"
+    path.write_text("\n".join([
+        CSV_HEADER, 'c1,2025-05-29,Steve Witkoff,Axios,a 5" screen',
+        "c2,2025-05-29,Steve Witkoff,Axios,fine"]) + "\n", encoding="utf-8")
+
+    ingest_ok(path)
+
+    assert query("select claim_id, text from claims order by 1") == [
+        ("c1", 'a 5" screen'), ("c2", "fine")]
+    assert query("select count(*) from quarantine") == [(0,)]
+
+
 def test_a_malformed_csv_row_across_the_readers_buffers_loses_nothing(
     warehouse, tmp_path, ingest_ok, query
 ):

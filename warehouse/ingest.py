@@ -366,43 +366,124 @@ def _is_utf8(line: bytes) -> bool:
     return True
 
 
+# Appended to a copy of a CSV file whose last quoted field may never close (see
+# _closing_quote): ASCII letters only, so that it reads the same in a JSON copy of a row.
+END_MARK = "trackrecordendoffilemark"
+UNTERMINATED = "malformed CSV row (unterminated quote: a quoted field opens here and never closes)"
+
+
+def _odd_quotes(path: Path) -> bool:
+    """Whether a file holds an odd number of double quotes (read in 16 MB blocks, not by
+    row). A quoted field adds an even number (its two quotes, and two for each quote inside
+    it), so an odd count is how a file left inside an unclosed quote shows (or one holding a
+    stray quote inside an unquoted field, which is harmless)."""
+    odd = False
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 24), b""):
+            odd ^= block.count(b'"') % 2 == 1
+    return odd
+
+
+def _closing_quote(path: Path, workdir: Path) -> Path:
+    """A copy of CSV file `path` with a line `END_MARK"` added at its end. DuckDB's CSV reader
+    (2.0) drops a file's last record silently, with every line after its opening quote, when
+    the file ends inside that quote: the added quote closes it, so the record comes out
+    (loaded or rejected) with END_MARK in it, and _mark_unterminated quarantines it. In a
+    file that ends outside quotes the added line is a malformed row of its own, dropped."""
+    target = workdir / f"closed-{path.name}"
+    with open(path, "rb") as source, open(target, "wb") as sink:
+        shutil.copyfileobj(source, sink, length=1 << 20)
+        sink.seek(0, 2)
+        if sink.tell() and not _ends_with_newline(path):
+            sink.write(b"\n")
+        sink.write(f'{END_MARK}"\n'.encode())
+    return target
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        handle.seek(-1, 2)
+        return handle.read(1) == b"\n"
+
+
+def _mark_unterminated(con: duckdb.DuckDBPyConnection, index: int) -> None:
+    """After _closing_quote: drop the added line where it stood alone, and quarantine the
+    record it closed (the text from the unclosed quote to the end of the file), without the
+    mark."""
+    con.execute(
+        "delete from staged_rows where file_index = $index and pre_reason is not null "
+        "and trim(raw) = $alone",
+        {"index": index, "alone": f'{END_MARK}"'},
+    )
+    # A rejected record is raw CSV: the mark closes it with its quote, after a line end. A
+    # loaded one is JSON text: the mark ends a field's text, after an escaped line end.
+    mark = {"index": index, "reason": UNTERMINATED}
+    con.execute(
+        "update staged_rows set pre_reason = $reason, raw = regexp_replace(raw, $tail, '') "
+        "where file_index = $index and pre_reason is not null and contains(raw, $mark)",
+        mark | {"mark": END_MARK, "tail": f'[\\r\\n]*{END_MARK}"$'},
+    )
+    con.execute(
+        "update staged_rows set pre_reason = $reason, raw = replace(raw, $tail, '') "
+        "where file_index = $index and pre_reason is null and contains(raw, $mark)",
+        mark | {"mark": END_MARK, "tail": f"\\n{END_MARK}"},
+    )
+
+
 def _stage_table(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: str) -> None:
     """Stage a CSV or Parquet file: each row to JSON text, then the same path as JSON lines.
     A malformed CSV line (too many or too few fields, a broken quote) is kept with its reason
     and the good lines load."""
-    params = {"index": index, "file": name, "path": str(path)}
     is_csv = path.name.lower().endswith(".csv")
-    if is_csv:
-        names, delimiter = _csv_header(path)
-        params |= {"columns": {name: "VARCHAR" for name in names}, "delimiter": delimiter}
-        # The header is read by Python and the dialect given, so one bad line cannot
-        # mislead DuckDB's sniffer into rejecting the whole file.
-        # One thread: DuckDB's parallel CSV reader, keeping rejects, can lose every row after
-        # a malformed one that straddles its 8 MB buffers, silently (DuckDB 2.0); it also
-        # keeps the rows in file order for the line numbers.
-        reader = ("read_csv($path, columns = $columns, header = false, skip = 1, "
-                  "auto_detect = false, delim = $delimiter, quote = '\"', escape = '\"', "
-                  "store_rejects = true, parallel = false)")
-        line = "row_number() over () + 1"
+    if is_csv and _odd_quotes(path):
+        with tempfile.TemporaryDirectory(prefix="trackrecord-") as workdir:
+            _stage_csv(con, _closing_quote(path, Path(workdir)), index, name)
+        _mark_unterminated(con, index)
+    elif is_csv:
+        _stage_csv(con, path, index, name)
     else:
-        reader, line = "read_parquet($path)", "row_number() over ()"
-    rows = f"(select {line} as line, to_json(t)::varchar as raw from {reader} as t)"
-    con.execute(f"insert into staged_rows by name {_from_raw(rows)}", params)
-    if is_csv:
-        # Rows were numbered among the good ones; each malformed row before one pushes it a
-        # line further (sql/csv_line_numbers.sql says how).
-        con.execute(sql_text("csv_line_numbers.sql"), {"index": index})
-        con.execute(
-            """
-            insert into staged_rows (file_index, file, line, raw, pre_reason, fast)
-            select $index, $file, line, rtrim(csv_line, chr(10) || chr(13)),
-                   'malformed CSV row (' || lower(error_type::varchar) || ')', false
-            from reject_errors
-            """,
-            {"index": index, "file": name},
-        )
-        con.execute("delete from reject_errors")
-        con.execute("delete from reject_scans")
+        _stage_parquet(con, path, index, name)
+
+
+def _stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: str) -> None:
+    """Stage a Parquet file: each row to JSON text, numbered from 1."""
+    rows = ("(select row_number() over () as line, to_json(t)::varchar as raw "
+            "from read_parquet($path) as t)")
+    con.execute(f"insert into staged_rows by name {_from_raw(rows)}",
+                {"index": index, "file": name, "path": str(path)})
+
+
+def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: str) -> None:
+    """Stage a CSV file: each good row to JSON text, each malformed row (too many or too few
+    fields, a broken quote) as it was, with its reason."""
+    names, delimiter = _csv_header(path)
+    # The header is read by Python and the dialect given, so one bad line cannot mislead
+    # DuckDB's sniffer into rejecting the whole file. One thread: DuckDB's parallel CSV
+    # reader, keeping rejects, can lose every row after a malformed one that straddles its
+    # 8 MB buffers, silently (DuckDB 2.0); it also keeps the rows in file order for the line
+    # numbers.
+    reader = ("read_csv($path, columns = $columns, header = false, skip = 1, "
+              "auto_detect = false, delim = $delimiter, quote = '\"', escape = '\"', "
+              "store_rejects = true, parallel = false)")
+    rows = f"(select row_number() over () + 1 as line, to_json(t)::varchar as raw from {reader} as t)"
+    con.execute(f"insert into staged_rows by name {_from_raw(rows)}", {
+        "index": index, "file": name, "path": str(path),
+        "columns": {column: "VARCHAR" for column in names}, "delimiter": delimiter,
+    })
+    # Rows were numbered among the good ones; each malformed row before one pushes it a line
+    # further (sql/csv_line_numbers.sql says how).
+    con.execute(sql_text("csv_line_numbers.sql"), {"index": index})
+    con.execute(
+        """
+        insert into staged_rows (file_index, file, line, raw, pre_reason, fast)
+        select $index, $file, line, trim(csv_line, chr(10) || chr(13)),
+               'malformed CSV row (' || lower(error_type::varchar) || ')', false
+        from reject_errors
+        """,
+        {"index": index, "file": name},
+    )
+    con.execute("delete from reject_errors")
+    con.execute("delete from reject_scans")
 
 
 def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, index: int, kind: str, name: str,
