@@ -424,9 +424,9 @@ def _mark_unterminated(con: duckdb.DuckDBPyConnection, index: int) -> None:
         mark | {"mark": END_MARK, "tail": f'[\\r\\n]*{END_MARK}"$'},
     )
     con.execute(
-        "update staged_rows set pre_reason = $reason, raw = replace(raw, $tail, '') "
+        "update staged_rows set pre_reason = $reason, raw = regexp_replace(raw, $tail, '') "
         "where file_index = $index and pre_reason is null and contains(raw, $mark)",
-        mark | {"mark": END_MARK, "tail": f"\\n{END_MARK}"},
+        mark | {"mark": END_MARK, "tail": f"(\\\\r)?\\\\n{END_MARK}"},
     )
 
 
