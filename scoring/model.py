@@ -294,24 +294,21 @@ def _model_scores(features: pl.DataFrame, names: list[str], train: pl.DataFrame,
             # Copies of the rows that train and validate, not a reordering of every row.
             x_train, x_valid = x_all[train_rows], x_all[valid_rows]
 
-            def fit(item: tuple[str, object]):
+            def tried_out(item: tuple[str, object]) -> tuple[object, np.ndarray]:
+                """A candidate fitted on the training rows, and its probabilities on the
+                validation rows, each half calibrated on the other (cross_fitted)."""
                 name, candidate = item
                 rows = slice(-MAX_BOOSTING_ROWS, None) if name == "boosting" else slice(None)
-                return clone(candidate).fit(x_train[rows], y_train[rows])
+                fitted = clone(candidate).fit(x_train[rows], y_train[rows])
+                return fitted, cross_fitted(fitted.decision_function(x_valid), y_valid)
 
-            # The slowest (most complex) candidate starts first, so that it does not start
-            # last.
+            # The slowest (most complex) candidate starts first; the other core fits and
+            # validates the rest meanwhile.
             tried = sorted(candidates(names, random_state).items(),
                            key=lambda item: -CANDIDATE_ORDER.index(item[0]))
-            models = dict(zip([name for name, _ in tried], side_by_side(fit, tried, pool)))
-            scores = blockwise(
-                {name: lambda rows, model=model: model.decision_function(x_valid[rows])
-                 for name, model in models.items()},
-                len(x_valid), pool,
-            )
-            p_valids = dict(zip(models, side_by_side(
-                lambda name: cross_fitted(scores[name], y_valid), models, pool
-            )))
+            results = dict(zip([name for name, _ in tried], side_by_side(tried_out, tried, pool)))
+            models = {name: fitted for name, (fitted, _) in results.items()}
+            p_valids = {name: p for name, (_, p) in results.items()}
             trials = {name: metrics.log_loss(y_valid, p) for name, p in p_valids.items()}
             chosen = _choose(y_valid, p_valids)
             model, p_valid = models[chosen], p_valids[chosen]
