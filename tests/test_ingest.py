@@ -8,9 +8,11 @@ reopens the warehouse read-only to check what was written.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import re
 
+import duckdb
 import pytest
 from click.testing import CliRunner
 
@@ -604,6 +606,111 @@ def test_a_quote_left_open_to_the_end_of_a_csv_file_is_quarantined_not_lost(
     assert raw.startswith(("c2", '{"claim_id":"c2"')) and "trackrecord" not in raw
 
 
+def test_a_quote_left_open_to_the_end_loses_nothing_when_a_stray_quote_evens_the_count(
+    warehouse, tmp_path, ingest_ok, query
+):
+    path = tmp_path / "claims.csv"
+    path.write_text("\n".join([
+        CSV_HEADER, 'v1,2025-05-29,S,Axios,a 5" screen', "v2,2025-05-29,S,Axios,fine",
+        'v3,2025-05-29,S,Axios,"opens', "v4,2025-05-29,S,Axios,four"]) + "\n", encoding="utf-8")
+
+    ingest_ok(path)
+
+    assert query("select claim_id from claims order by 1") == [("v1",), ("v2",)]
+    [(line, reason, raw)] = query("select line, reason, raw from quarantine")
+    assert line == 4 and "unterminated quote" in reason and "four" in raw
+
+
+def test_an_open_quote_swallowing_more_than_duckdb_keeps_of_a_row_is_quarantined_whole(
+    warehouse, tmp_path, ingest_ok, query
+):
+    # DuckDB keeps the first 10,000 characters of a malformed record; this one (short of
+    # columns, its quote open to the end) runs to about 14,000: all of it is quarantined.
+    lines = [CSV_HEADER, "u0,2025-05-29,S,Axios,fine", 'u1,2025-05-29,S,"opens here']
+    lines += [f"u{i},2025-05-29,S,Axios,text number {i}" for i in range(2, 400)]
+    path = tmp_path / "claims.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    ingest_ok(path)
+
+    assert query("select claim_id from claims") == [("u0",)]
+    [(line, reason, raw)] = query("select line, reason, raw from quarantine")
+    assert line == 3 and "unterminated quote" in reason
+    assert raw.startswith("u1,2025-05-29,S,") and raw.endswith("u399,2025-05-29,S,Axios,text number 399")
+
+
+def test_a_csv_row_of_megabytes_loads(warehouse, tmp_path, ingest_ok, query):
+    path = tmp_path / "claims.csv"
+    path.write_text(f'{CSV_HEADER}\nw1,2025-05-29,S,Axios,"{"x" * 3_000_000}"\n'
+                    "w2,2025-05-29,S,Axios,short\n", encoding="utf-8")
+
+    ingest_ok(path)
+
+    assert query("select claim_id, length(text) from claims order by 1") == [
+        ("w1", 3_000_000), ("w2", 5)]
+
+
+def test_blank_lines_before_a_csv_header(warehouse, tmp_path, ingest_ok, query):
+    path = tmp_path / "claims.csv"
+    path.write_text(f"\n \n{CSV_HEADER}\nz1,2025-05-29,S,Axios,fine\nbad,row\n"
+                    "z2,2025-13-45,S,Axios,unreal date\n", encoding="utf-8")
+
+    ingest_ok(path)
+
+    assert query("select claim_id from claims") == [("z1",)]
+    assert [line for line, in query("select line from quarantine order by line")] == [5, 6]
+
+
+def test_csv_rows_with_bytes_that_are_not_utf8_are_quarantined_readably(
+    warehouse, tmp_path, ingest_ok, query
+):
+    path = tmp_path / "claims.csv"
+    path.write_bytes(
+        f"{CSV_HEADER}\n".encode()
+        + b'c1,2025-05-29,S,Axios,"caf\xe9 au lait, tr\xe8s bon"\n'
+        + b"c2,2025-05-29,Fran\xe7ois Hollande,Le Monde,d\xe9clar\xe9 hier soir\n"
+        + "c3,2025-05-29,S,Axios,déjà vu\n".encode()
+    )
+
+    ingest_ok(path)
+
+    assert query("select claim_id, text from claims") == [("c3", "déjà vu")]
+    held = query("select line, reason, raw from quarantine order by line")
+    assert [line for line, _, _ in held] == [2, 3]
+    assert all("UTF-8" in reason for _, reason, _ in held)
+    assert "caf\ufffd au lait, tr\ufffds bon" in held[0][2]
+    assert "Fran\ufffdois Hollande" in held[1][2] and "d\ufffdclar\ufffd hier soir" in held[1][2]
+
+
+def test_parquet_text_stored_as_bytes_loads_as_text(warehouse, tmp_path, ingest_ok, query):
+    path = tmp_path / "claims.parquet"
+    with duckdb.connect() as con:
+        con.execute(
+            "copy (select 'k1'::blob as claim_id, '2025-05-29' as published_at, "
+            "encode('François') as source, 'Axios' as outlet, encode('said \"hi\"') as text) "
+            "to '" + str(path) + "' (format parquet)")
+
+    ingest_ok(path)
+
+    assert query("select claim_id, source, text from claims") == [
+        ("k1", "François", 'said "hi"')]
+
+
+@pytest.mark.parametrize("given", ["2024-01-01 (BC)", "2024-01-01 BC", "99999-01-01"])
+def test_dates_no_run_could_place_are_quarantined(given, warehouse, tmp_path, ingest_ok, query,
+                                                   trackrecord):
+    path = tmp_path / "claims.csv"
+    path.write_text(f"{CSV_HEADER}\ny1,{given},S,Axios,odd date\ny2,2024-01-01,S,Axios,fine\n",
+                    encoding="utf-8")
+
+    ingest_ok(path)
+
+    assert query("select claim_id from claims") == [("y2",)]
+    [(reason,)] = query("select reason from quarantine")
+    assert given in reason
+    assert trackrecord("run", "--as-of", "2024-06-01").exit_code == 0
+
+
 def test_a_stray_quote_inside_an_unquoted_csv_field_loads_as_text(
     warehouse, tmp_path, ingest_ok, query
 ):
@@ -878,6 +985,54 @@ def test_a_glob_or_folder_without_input_files_is_bad_input(pattern, tmp_path, tr
 
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("trackrecord: error: ")
+
+
+@pytest.mark.parametrize("name, content, says", [
+    ("claims.csv", f'{CSV_HEADER.replace("text", chr(34) + "text")}\nq1,2025-05-29,S,Axios,a\n',
+     "quote that never closes"),
+    ("claims.csv", f"{CSV_HEADER},text\nc1,2025-05-29,S,Axios,a,b\n", "names text more than once"),
+    ("claims.jsonl", '[1, 2]\n{broken\n"text"\n', "no line is a JSON object"),
+    ("claims.tsv", "claim_id\tpublished_at\nc1\t2025-05-29\n", "not a file type"),
+])
+def test_a_file_whose_rows_cannot_be_told_apart_stops_the_ingest(
+    name, content, says, tmp_path, rows, trackrecord, db
+):
+    good = rows.jsonl(tmp_path / "good.jsonl", [rows.claim("c1")])
+    bad = tmp_path / name
+    bad.write_text(content, encoding="utf-8")
+
+    result = trackrecord("ingest", good, bad)
+
+    assert result.exit_code == 2
+    assert says in result.stderr and str(bad) in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_damaged_gzip_file_stops_the_ingest_naming_it(tmp_path, rows, trackrecord):
+    good = rows.jsonl(tmp_path / "good.jsonl", [rows.claim(f"c{i}") for i in range(3000)])
+    packed = gzip.compress(good.read_bytes())
+    bad = tmp_path / "claims2.jsonl.gz"
+    bad.write_bytes(packed[: len(packed) * 2 // 3])
+
+    result = trackrecord("ingest", bad)
+
+    assert result.exit_code == 2
+    assert str(bad) in result.stderr and "gzip" in result.stderr
+
+
+def test_a_json_lines_file_opening_with_many_broken_lines_still_loads_its_good_rows(
+    warehouse, tmp_path, ingest_ok, query
+):
+    path = tmp_path / "claims.jsonl"
+    good = {"claim_id": "j1", "published_at": "2025-05-29", "source": "S", "outlet": "Axios",
+            "text": "fine"}
+    path.write_text('{"claim_id":\n' * 1200 + "\n" * 5 + json.dumps(good) + "\n",
+                    encoding="utf-8")
+
+    ingest_ok(path)
+
+    assert query("select claim_id from claims") == [("j1",)]
+    assert query("select count(*) from quarantine") == [(1200,)]
 
 
 def _unrecognisable(tmp_path, rows):

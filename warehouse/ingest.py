@@ -22,12 +22,14 @@ All work is bulk SQL and Polars. Nothing is written until every path has been ch
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import json
 import re
 import shutil
 import tempfile
+import zlib
 from dataclasses import dataclass, field
 from glob import glob
 from pathlib import Path
@@ -161,8 +163,12 @@ def _readable(path: Path, index: int, workdir: Path) -> Path:
     name = path.name
     if name.lower().endswith(".gz"):
         target = workdir / f"{index}-{_GLOB_CHARACTERS.sub('_', name[:-3])}"
-        with gzip.open(path, "rb") as source, open(target, "wb") as sink:
-            shutil.copyfileobj(source, sink, length=1 << 20)
+        try:
+            with gzip.open(path, "rb") as source, open(target, "wb") as sink:
+                shutil.copyfileobj(source, sink, length=1 << 20)
+        except (OSError, EOFError, zlib.error) as error:
+            # Before anything is written: a damaged archive is the user's to replace.
+            raise BadInput(f"{path}: not a readable gzip file ({error})") from error
         return target
     if _GLOB_CHARACTERS.search(str(path)):
         target = workdir / f"{index}-{_GLOB_CHARACTERS.sub('_', name)}"
@@ -182,45 +188,92 @@ def _open_text(path: Path):
     return open(path, encoding="utf-8-sig", errors="replace", newline="")
 
 
-def _csv_header(path: Path) -> tuple[list[str], str]:
-    """A CSV file's column names and delimiter, from its first line."""
+def _csv_header(path: Path) -> tuple[list[str], str, int]:
+    """A CSV file's column names, delimiter and header line (its first line that is not
+    blank). Raises BadInput for a header that would lose rows: a quote it never closes (the
+    reader would take the whole file for the header) or a column named twice."""
+    number, first = 1, ""
     with _open_text(path) as handle:
-        first = handle.readline()
+        for number, first in enumerate(handle, start=1):  # leading blank lines only
+            if first.strip():
+                break
     if not first.strip():
-        return [], ","
+        return [], ",", 1
+    if first.count('"') % 2:
+        raise BadInput(f"{path}: the header (line {number}) has a quote that never closes")
     try:
         delimiter = csv.Sniffer().sniff(first, delimiters=",;\t|").delimiter
     except csv.Error:
         delimiter = ","
-    names = next(csv.reader([first], delimiter=delimiter))
-    return [name.strip() for name in names], delimiter
+    names = [name.strip() for name in next(csv.reader([first], delimiter=delimiter))]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise BadInput(f"{path}: the header names {', '.join(repeated)} more than once")
+    return names, delimiter, number
+
+
+# Lines of a JSON-lines file read to find its keys, before DuckDB looks at the whole file.
+SAMPLE_LINES = 1000
 
 
 def _file_keys(path: Path) -> set[str]:
-    """The column names of a file (JSON lines: the keys of its first 1,000 objects)."""
+    """The column names of a file (JSON lines: the keys of its first objects; every object's
+    when its first SAMPLE_LINES non-blank lines hold none). Raises BadInput for a file that
+    has content but no columns to read, or is not of a type trackrecord reads."""
     name = path.name.lower().removesuffix(".gz")
     try:
         if name.endswith((".jsonl", ".ndjson")):
-            keys: set[str] = set()
-            with _open_text(path) as handle:
-                for number, line in enumerate(handle):  # a sample of 1,000 lines, not the file
-                    if number >= 1000:
-                        break
-                    try:
-                        row = json.loads(line)
-                    except ValueError:
-                        continue
-                    if isinstance(row, dict):
-                        keys.update(row)
+            keys, content = _sampled_keys(path)
+            if content and not keys:
+                keys = _all_keys(path)
+            if content and not keys:
+                raise BadInput(f"{path}: no line is a JSON object (claims and outcomes are "
+                               "one JSON object per line)")
             return keys
         if name.endswith(".csv"):
             return set(_csv_header(path)[0])
+        if not name.endswith(".parquet"):
+            raise BadInput(f"{path}: not a file type trackrecord reads (.jsonl, .ndjson, .csv "
+                           "or .parquet, each optionally .gz)")
         with duckdb.connect() as con:
             return {row[0] for row in con.execute(
                 "select name from parquet_schema($path)", {"path": str(path)}
             ).fetchall()}
     except (OSError, EOFError, duckdb.Error, UnicodeError) as error:
         raise BadInput(f"{path}: cannot be read ({str(error).splitlines()[0]})") from error
+
+
+def _sampled_keys(path: Path) -> tuple[set[str], bool]:
+    """The keys of the objects among a JSON-lines file's first SAMPLE_LINES non-blank lines,
+    and whether it has a non-blank line at all."""
+    keys: set[str] = set()
+    seen = 0
+    with _open_text(path) as handle:
+        for line in handle:  # a sample, not the file
+            if not line.strip():
+                continue
+            seen += 1
+            try:
+                row = json.loads(line)
+            except ValueError:
+                row = None
+            if isinstance(row, dict):
+                keys.update(row)
+            if seen >= SAMPLE_LINES:
+                break
+    return keys, seen > 0
+
+
+def _all_keys(path: Path) -> set[str]:
+    """The keys of every JSON object on a line of its own in a JSON-lines file (DuckDB,
+    skipping lines that are not objects)."""
+    with duckdb.connect() as con:
+        return {row[0] for row in con.execute(
+            "select distinct unnest(json_keys(json)) from read_json_objects($path, "
+            "format = 'newline_delimited', ignore_errors = true, "
+            "maximum_object_size = 67108864) where json_type(json) = 'OBJECT'",
+            {"path": str(path)},
+        ).fetchall()}
 
 
 def check_inputs(paths: list[str]) -> dict[Path, str | None]:
@@ -366,113 +419,156 @@ def _is_utf8(line: bytes) -> bool:
     return True
 
 
-# Appended to a copy of a CSV file whose last quoted field may never close (see
-# _closing_quote): ASCII letters only, so that it reads the same in a JSON copy of a row.
+# Appended to the copy of a CSV file that DuckDB reads (see _prepared_csv): ASCII letters
+# only, so that it reads the same in a JSON copy of a row.
 END_MARK = "trackrecordendoffilemark"
 UNTERMINATED = "malformed CSV row (unterminated quote: a quoted field opens here and never closes)"
 
 
-def _odd_quotes(path: Path) -> bool:
-    """Whether a file holds an odd number of double quotes (read in 16 MB blocks, not by
-    row). A quoted field adds an even number (its two quotes, and two for each quote inside
-    it), so an odd count is how a file left inside an unclosed quote shows (or one holding a
-    stray quote inside an unquoted field, which is harmless)."""
-    odd = False
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 24), b""):
-            odd ^= block.count(b'"') % 2 == 1
-    return odd
+def _prepared_csv(path: Path, workdir: Path) -> tuple[Path, bool]:
+    """The copy of CSV file `path` that DuckDB reads, and whether the file held bytes that
+    are not UTF-8 (the copy has U+FFFD in their place, so that the rest of those rows reads
+    as written; _stage_table quarantines them).
 
-
-def _closing_quote(path: Path, workdir: Path) -> Path:
-    """A copy of CSV file `path` with a line `END_MARK"` added at its end. DuckDB's CSV reader
-    (2.0) drops a file's last record silently, with every line after its opening quote, when
-    the file ends inside that quote: the added quote closes it, so the record comes out
-    (loaded or rejected) with END_MARK in it, and _mark_unterminated quarantines it. In a
-    file that ends outside quotes the added line is a malformed row of its own, dropped."""
-    target = workdir / f"closed-{path.name}"
+    The copy ends with a line of its own, `END_MARK"`. DuckDB's CSV reader (2.0) drops a
+    file's last record silently, with every line after its opening quote, when the file ends
+    inside that quote: the added quote closes it, so the record comes out (loaded or
+    rejected) with END_MARK in it and _mark_unterminated quarantines it. In a file that ends
+    outside quotes the added line is a malformed row of its own, dropped. Copied in 16 MB
+    blocks, not by row."""
+    target = workdir / f"prepared-{path.name}"
+    utf8 = _is_utf8_file(path)
+    newline = _line_end(path)
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    last = b""
     with open(path, "rb") as source, open(target, "wb") as sink:
-        shutil.copyfileobj(source, sink, length=1 << 20)
-        sink.seek(0, 2)
-        if sink.tell() and not _ends_with_newline(path):
-            sink.write(b"\n")
-        sink.write(f'{END_MARK}"\n'.encode())
-    return target
+        for block in iter(lambda: source.read(1 << 24), b""):
+            sink.write(block if utf8 else decoder.decode(block).encode("utf-8"))
+            last = block[-1:]
+        if not utf8:
+            sink.write(decoder.decode(b"", final=True).encode("utf-8"))
+        # In the file's own line ends: DuckDB refuses a file that mixes them.
+        if last and last not in b"\r\n":
+            sink.write(newline)
+        sink.write(END_MARK.encode() + b'"' + newline)
+    return target, not utf8
 
 
-def _ends_with_newline(path: Path) -> bool:
+def _line_end(path: Path) -> bytes:
+    """A file's line end (\\r\\n, \\n or \\r), from its first one; \\n when it has none."""
     with open(path, "rb") as handle:
-        handle.seek(-1, 2)
-        return handle.read(1) == b"\n"
+        start = handle.read(1 << 20)
+    match = re.search(rb"\r\n|\n|\r", start)
+    return match.group(0) if match else b"\n"
 
 
-def _mark_unterminated(con: duckdb.DuckDBPyConnection, index: int) -> None:
-    """After _closing_quote: drop the added line where it stood alone, and quarantine the
-    record it closed (the text from the unclosed quote to the end of the file), without the
-    mark."""
-    con.execute(
+def _is_utf8_file(path: Path) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 24), b""):
+                decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _mark_unterminated(con: duckdb.DuckDBPyConnection, index: int, copy: Path,
+                       last_reject: tuple[int, int] | None) -> None:
+    """After reading a _prepared_csv copy: drop the added line where it stood alone, and
+    quarantine the record it closed (the text from the unclosed quote to the end of the
+    file) without the mark. `last_reject` is the line and byte offset of the copy's last
+    malformed record: DuckDB keeps only a record's first 10,000 characters, so when the mark
+    is nowhere to be seen it ends that record, whose text is then read from the copy."""
+    params = {"index": index, "reason": UNTERMINATED, "mark": END_MARK}
+    found = con.execute(
         "delete from staged_rows where file_index = $index and pre_reason is not null "
         "and trim(raw) = $alone",
         {"index": index, "alone": f'{END_MARK}"'},
-    )
+    ).fetchall()[0][0]
     # A rejected record is raw CSV: the mark closes it with its quote, after a line end. A
     # loaded one is JSON text: the mark ends a field's text, after an escaped line end.
-    mark = {"index": index, "reason": UNTERMINATED}
-    con.execute(
+    found += con.execute(
         "update staged_rows set pre_reason = $reason, raw = regexp_replace(raw, $tail, '') "
         "where file_index = $index and pre_reason is not null and contains(raw, $mark)",
-        mark | {"mark": END_MARK, "tail": f'[\\r\\n]*{END_MARK}"$'},
-    )
-    con.execute(
+        params | {"tail": f'[\\r\\n]*{END_MARK}"$'},
+    ).fetchall()[0][0]
+    found += con.execute(
         "update staged_rows set pre_reason = $reason, raw = regexp_replace(raw, $tail, '') "
         "where file_index = $index and pre_reason is null and contains(raw, $mark)",
-        mark | {"mark": END_MARK, "tail": f"(\\\\r)?\\\\n{END_MARK}"},
+        params | {"tail": f"(\\\\r)?\\\\n{END_MARK}"},
+    ).fetchall()[0][0]
+    if found or last_reject is None:
+        return
+    line, offset = last_reject
+    kept = con.execute(
+        "select raw from staged_rows where file_index = $index and pre_reason is not null "
+        "and line = $line limit 1", {"index": index, "line": line},
+    ).fetchall()[0][0]
+    # DuckDB counts the offset from 1 (2.0); the record starts where its kept text does.
+    with open(copy, "rb") as handle:
+        handle.seek(max(offset - 2, 0))
+        text = handle.read().decode("utf-8", errors="replace")
+    start = text.find(kept[:64]) if kept else -1
+    text = text[max(start, 0): text.rindex(END_MARK)].rstrip("\r\n")
+    con.execute(
+        "update staged_rows set pre_reason = $reason, raw = $raw "
+        "where file_index = $index and pre_reason is not null and line = $line",
+        {"index": index, "reason": UNTERMINATED, "raw": text, "line": line},
     )
 
 
 def _stage_table(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: str) -> None:
     """Stage a CSV or Parquet file: each row to JSON text, then the same path as JSON lines.
     A malformed CSV line (too many or too few fields, a broken quote) is kept with its reason
-    and the good lines load."""
-    is_csv = path.name.lower().endswith(".csv")
-    if is_csv and _odd_quotes(path):
-        with tempfile.TemporaryDirectory(prefix="trackrecord-") as workdir:
-            _stage_csv(con, _closing_quote(path, Path(workdir)), index, name)
-        _mark_unterminated(con, index)
-    elif is_csv:
-        _stage_csv(con, path, index, name)
-    else:
+    and the good lines load; so are rows holding bytes that are not UTF-8."""
+    if not path.name.lower().endswith(".csv"):
         _stage_parquet(con, path, index, name)
+        return
+    with tempfile.TemporaryDirectory(prefix="trackrecord-") as workdir:
+        copy, replaced = _prepared_csv(path, Path(workdir))
+        last_reject = _stage_csv(con, copy, index, name)
+        _mark_unterminated(con, index, copy, last_reject)
+    if replaced:
+        con.execute(
+            "update staged_rows set pre_reason = $reason where file_index = $index "
+            "and pre_reason is null and contains(raw, chr(65533))",
+            {"index": index, "reason": NOT_UTF8},
+        )
 
 
 def _stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: str) -> None:
     """Stage a Parquet file: each row to JSON text, numbered from 1."""
     rows = ("(select row_number() over () as line, to_json(t)::varchar as raw "
-            "from read_parquet($path) as t)")
+            "from read_parquet($path, binary_as_string = true) as t)")
     con.execute(f"insert into staged_rows by name {_from_raw(rows)}",
                 {"index": index, "file": name, "path": str(path)})
 
 
-def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: str) -> None:
+def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, index: int,
+               name: str) -> tuple[int, int] | None:
     """Stage a CSV file: each good row to JSON text, each malformed row (too many or too few
-    fields, a broken quote) as it was, with its reason."""
-    names, delimiter = _csv_header(path)
+    fields, a broken quote) as it was, with its reason. Returns the line and byte offset of
+    the last malformed row (None without one)."""
+    names, delimiter, header_line = _csv_header(path)
     # The header is read by Python and the dialect given, so one bad line cannot mislead
     # DuckDB's sniffer into rejecting the whole file. One thread: DuckDB's parallel CSV
     # reader, keeping rejects, can lose every row after a malformed one that straddles its
     # 8 MB buffers, silently (DuckDB 2.0); it also keeps the rows in file order for the line
     # numbers.
-    reader = ("read_csv($path, columns = $columns, header = false, skip = 1, "
+    reader = ("read_csv($path, columns = $columns, header = false, skip = $header_line, "
               "auto_detect = false, delim = $delimiter, quote = '\"', escape = '\"', "
-              "store_rejects = true, parallel = false)")
-    rows = f"(select row_number() over () + 1 as line, to_json(t)::varchar as raw from {reader} as t)"
+              "store_rejects = true, parallel = false, max_line_size = 67108864)")
+    rows = (f"(select row_number() over () + $header_line as line, to_json(t)::varchar as raw "
+            f"from {reader} as t)")
     con.execute(f"insert into staged_rows by name {_from_raw(rows)}", {
-        "index": index, "file": name, "path": str(path),
+        "index": index, "file": name, "path": str(path), "header_line": header_line,
         "columns": {column: "VARCHAR" for column in names}, "delimiter": delimiter,
     })
     # Rows were numbered among the good ones; each malformed row before one pushes it a line
     # further (sql/csv_line_numbers.sql says how).
-    con.execute(sql_text("csv_line_numbers.sql"), {"index": index})
+    con.execute(sql_text("csv_line_numbers.sql"), {"index": index, "header_line": header_line})
     con.execute(
         """
         insert into staged_rows (file_index, file, line, raw, pre_reason, fast)
@@ -482,8 +578,12 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: str
         """,
         {"index": index, "file": name},
     )
+    last = con.execute(
+        "select line, line_byte_position from reject_errors order by line_byte_position desc limit 1"
+    ).fetchall()
     con.execute("delete from reject_errors")
     con.execute("delete from reject_scans")
+    return (int(last[0][0]), int(last[0][1])) if last else None
 
 
 def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, index: int, kind: str, name: str,

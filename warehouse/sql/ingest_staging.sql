@@ -1,9 +1,14 @@
 -- A date or date-time as given, in UTC; null when it is not a real one. A plain date is
 -- cheap to parse; anything longer may carry an offset to convert. DuckDB also reads words
 -- such as 'epoch' and 'infinity' as dates (a date here starts with a digit) and offsets no
--- clock has, such as +99:00 (a real one is at most 14 hours, its minutes under 60).
+-- clock has, such as +99:00 (a real one is at most 14 hours, its minutes under 60), and
+-- years of more than four digits or before Christ.
 create or replace temp macro moment(given) as (
     case when left(given, 1) not between '0' and '9' then null
+         -- a year of four digits, and not before Christ: DuckDB also reads '99999-01-01' and
+         -- '2024-01-01 (BC)', which no run could place on its calendar
+         when not regexp_matches(given, '^[0-9]{4}[^0-9]') or regexp_matches(given, '(?i)bc')
+              then null
          when length(given) <= 10 then try_cast(given as date)::timestamp
          -- an offset after a time: 15 hours or more, 14 hours and some minutes, or 60
          -- minutes or more (seconds, if any, after them)
