@@ -639,6 +639,19 @@ def test_an_open_quote_swallowing_more_than_duckdb_keeps_of_a_row_is_quarantined
     assert raw.startswith("u1,2025-05-29,S,") and raw.endswith("u399,2025-05-29,S,Axios,text number 399")
 
 
+def test_a_malformed_csv_row_longer_than_duckdb_keeps_is_quarantined_whole(
+    warehouse, tmp_path, ingest_ok, query
+):
+    long_row = "a,2025-05-29,S,Axios," + "x" * 20_000 + ",extra field"
+    path = tmp_path / "claims.csv"
+    path.write_text(f"{CSV_HEADER}\n{long_row}\nb,2025-05-29,S,Axios,fine\n", encoding="utf-8")
+
+    ingest_ok(path)
+
+    assert query("select claim_id from claims") == [("b",)]
+    assert query("select line, raw from quarantine") == [(2, long_row)]
+
+
 def test_a_csv_row_of_megabytes_loads(warehouse, tmp_path, ingest_ok, query):
     path = tmp_path / "claims.csv"
     path.write_text(f'{CSV_HEADER}\nw1,2025-05-29,S,Axios,"{"x" * 3_000_000}"\n'

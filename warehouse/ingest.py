@@ -25,6 +25,7 @@ from __future__ import annotations
 import codecs
 import csv
 import gzip
+import io
 import json
 import re
 import shutil
@@ -474,48 +475,27 @@ def _is_utf8_file(path: Path) -> bool:
     return True
 
 
-def _mark_unterminated(con: duckdb.DuckDBPyConnection, index: int, copy: Path,
-                       last_reject: tuple[int, int] | None) -> None:
+def _mark_unterminated(con: duckdb.DuckDBPyConnection, index: int) -> None:
     """After reading a _prepared_csv copy: drop the added line where it stood alone, and
     quarantine the record it closed (the text from the unclosed quote to the end of the
-    file) without the mark. `last_reject` is the line and byte offset of the copy's last
-    malformed record: DuckDB keeps only a record's first 10,000 characters, so when the mark
-    is nowhere to be seen it ends that record, whose text is then read from the copy."""
-    params = {"index": index, "reason": UNTERMINATED, "mark": END_MARK}
-    found = con.execute(
+    file) without the mark."""
+    con.execute(
         "delete from staged_rows where file_index = $index and pre_reason is not null "
         "and trim(raw) = $alone",
         {"index": index, "alone": f'{END_MARK}"'},
-    ).fetchall()[0][0]
+    )
     # A rejected record is raw CSV: the mark closes it with its quote, after a line end. A
     # loaded one is JSON text: the mark ends a field's text, after an escaped line end.
-    found += con.execute(
+    params = {"index": index, "reason": UNTERMINATED, "mark": END_MARK}
+    con.execute(
         "update staged_rows set pre_reason = $reason, raw = regexp_replace(raw, $tail, '') "
         "where file_index = $index and pre_reason is not null and contains(raw, $mark)",
         params | {"tail": f'[\\r\\n]*{END_MARK}"$'},
-    ).fetchall()[0][0]
-    found += con.execute(
+    )
+    con.execute(
         "update staged_rows set pre_reason = $reason, raw = regexp_replace(raw, $tail, '') "
         "where file_index = $index and pre_reason is null and contains(raw, $mark)",
         params | {"tail": f"(\\\\r)?\\\\n{END_MARK}"},
-    ).fetchall()[0][0]
-    if found or last_reject is None:
-        return
-    line, offset = last_reject
-    kept = con.execute(
-        "select raw from staged_rows where file_index = $index and pre_reason is not null "
-        "and line = $line limit 1", {"index": index, "line": line},
-    ).fetchall()[0][0]
-    # DuckDB counts the offset from 1 (2.0); the record starts where its kept text does.
-    with open(copy, "rb") as handle:
-        handle.seek(max(offset - 2, 0))
-        text = handle.read().decode("utf-8", errors="replace")
-    start = text.find(kept[:64]) if kept else -1
-    text = text[max(start, 0): text.rindex(END_MARK)].rstrip("\r\n")
-    con.execute(
-        "update staged_rows set pre_reason = $reason, raw = $raw "
-        "where file_index = $index and pre_reason is not null and line = $line",
-        {"index": index, "reason": UNTERMINATED, "raw": text, "line": line},
     )
 
 
@@ -528,8 +508,8 @@ def _stage_table(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: s
         return
     with tempfile.TemporaryDirectory(prefix="trackrecord-") as workdir:
         copy, replaced = _prepared_csv(path, Path(workdir))
-        last_reject = _stage_csv(con, copy, index, name)
-        _mark_unterminated(con, index, copy, last_reject)
+        _stage_csv(con, copy, index, name)
+        _mark_unterminated(con, index)
     if replaced:
         con.execute(
             "update staged_rows set pre_reason = $reason where file_index = $index "
@@ -546,11 +526,9 @@ def _stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, index: int, name:
                 {"index": index, "file": name, "path": str(path)})
 
 
-def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, index: int,
-               name: str) -> tuple[int, int] | None:
+def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: str) -> None:
     """Stage a CSV file: each good row to JSON text, each malformed row (too many or too few
-    fields, a broken quote) as it was, with its reason. Returns the line and byte offset of
-    the last malformed row (None without one)."""
+    fields, a broken quote) as it was, with its reason."""
     names, delimiter, header_line = _csv_header(path)
     # The header is read by Python and the dialect given, so one bad line cannot mislead
     # DuckDB's sniffer into rejecting the whole file. One thread: DuckDB's parallel CSV
@@ -578,12 +556,53 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, index: int,
         """,
         {"index": index, "file": name},
     )
-    last = con.execute(
-        "select line, line_byte_position from reject_errors order by line_byte_position desc limit 1"
+    # DuckDB keeps a malformed record's first KEPT_CHARACTERS only: the few that are longer
+    # are read whole from the file.
+    cut = con.execute(
+        "select distinct line, line_byte_position, csv_line from reject_errors "
+        "where length(csv_line) >= $kept", {"kept": KEPT_CHARACTERS},
     ).fetchall()
+    for line, offset, kept in cut:
+        con.execute(
+            "update staged_rows set raw = $raw "
+            "where file_index = $index and pre_reason is not null and line = $line",
+            {"index": index, "line": line, "raw": _record_text(path, offset, kept, delimiter)},
+        )
     con.execute("delete from reject_errors")
     con.execute("delete from reject_scans")
-    return (int(last[0][0]), int(last[0][1])) if last else None
+
+
+# How much of a malformed CSV record DuckDB (2.0) keeps in reject_errors.csv_line.
+KEPT_CHARACTERS = 10_000
+
+
+def _record_text(path: Path, offset: int, kept: str, delimiter: str) -> str:
+    """The whole text of the CSV record that starts near byte `offset` of `path` and whose
+    first characters are `kept`: one record parsed by Python's csv module (quotes may carry
+    it over several lines), its lines read again as they are."""
+    start = max(offset - 2, 0)  # DuckDB counts the offset from 1 (2.0)
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        head = handle.read(256).decode("utf-8", errors="replace")
+    skip = max(head.find(kept.lstrip("\r\n")[:64]), 0)
+
+    def text_from_record() -> io.TextIOWrapper:
+        handle = open(path, "rb")
+        handle.seek(start)
+        stream = io.TextIOWrapper(handle, encoding="utf-8", errors="replace", newline="")
+        stream.read(skip)
+        return stream
+
+    with text_from_record() as stream:
+        reader = csv.reader(stream, delimiter=delimiter, quotechar='"', doublequote=True)
+        try:
+            next(reader)
+        except (csv.Error, StopIteration):
+            pass
+        lines = max(reader.line_num, 1)
+    with text_from_record() as stream:
+        text = "".join(stream.readline() for _ in range(lines))  # the record's own lines
+    return text.rstrip("\r\n")
 
 
 def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, index: int, kind: str, name: str,
