@@ -740,6 +740,39 @@ def test_a_stray_quote_inside_an_unquoted_csv_field_loads_as_text(
     assert query("select count(*) from quarantine") == [(0,)]
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_csv_line_numbers_count_empty_lines_and_malformed_rows(
+    newline, warehouse, tmp_path, ingest_ok, query
+):
+    # A shuffled mix of good rows, malformed rows, rows with an unreal date and empty lines:
+    # every quarantined row shows the line it is on in the file.
+    import random
+
+    chooser = random.Random(7)
+    lines, expected = [CSV_HEADER], {}
+    for n in range(300):
+        kind = chooser.choice(["good", "good", "good", "empty", "malformed", "unreal"])
+        if kind == "empty":
+            lines.append("")
+        elif kind == "malformed":
+            lines.append(f"m{n},2025-05-29,S")
+            expected[len(lines)] = f"m{n},2025-05-29,S"
+        elif kind == "unreal":
+            lines.append(f"u{n},2025-13-45,S,Axios,text {n}")
+            expected[len(lines)] = f"u{n}"
+        else:
+            lines.append(f"g{n},2025-05-29,S,Axios,text {n}")
+    path = tmp_path / "claims.csv"
+    path.write_bytes((newline.join(lines) + newline).encode())
+
+    ingest_ok(path)
+
+    held = {line: raw for line, raw in query("select line, raw from quarantine")}
+    assert sorted(held) == sorted(expected)
+    for line, start in expected.items():
+        assert held[line].startswith(start) or f'"claim_id":"{start}"' in held[line], line
+
+
 def test_a_malformed_csv_row_across_the_readers_buffers_loses_nothing(
     warehouse, tmp_path, ingest_ok, query
 ):

@@ -544,9 +544,14 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: str
         "index": index, "file": name, "path": str(path), "header_line": header_line,
         "columns": {column: "VARCHAR" for column in names}, "delimiter": delimiter,
     })
-    # Rows were numbered among the good ones; each malformed row before one pushes it a line
-    # further (sql/csv_line_numbers.sql says how).
-    con.execute(sql_text("csv_line_numbers.sql"), {"index": index, "header_line": header_line})
+    # Rows were numbered among the good ones, empty lines skipped; each malformed row and
+    # empty line before one pushes it a line further (sql/csv_line_numbers.sql says how).
+    con.register("blank_lines", _empty_lines(path, after=header_line))
+    try:
+        con.execute(sql_text("csv_line_numbers.sql"),
+                    {"index": index, "header_line": header_line})
+    finally:
+        con.unregister("blank_lines")
     con.execute(
         """
         insert into staged_rows (file_index, file, line, raw, pre_reason, fast)
@@ -570,6 +575,32 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: str
         )
     con.execute("delete from reject_errors")
     con.execute("delete from reject_scans")
+
+
+def _empty_lines(path: Path, after: int) -> pl.DataFrame:
+    """The numbers (line) of the empty lines of a text file after line `after`: DuckDB's CSV
+    reader skips them. Polars reads the lines only when the file has an empty one at all."""
+    empty = pl.DataFrame({"line": []}, schema={"line": pl.Int64})
+    if not _has_empty_line(path):
+        return empty
+    return (
+        pl.scan_lines(path, name="raw", row_index_name="line", row_index_offset=1)
+        .filter((pl.col("line") > after) & (pl.col("raw").str.strip_suffix("\r") == ""))
+        .select(pl.col("line").cast(pl.Int64))
+        .collect()
+    )
+
+
+def _has_empty_line(path: Path) -> bool:
+    """Whether a file holds an empty line (read in 16 MB blocks, not by line)."""
+    tail = b""
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 24), b""):
+            joined = tail + block
+            if b"\n\n" in joined or b"\n\r\n" in joined:
+                return True
+            tail = block[-2:]
+    return False
 
 
 # How much of a malformed CSV record DuckDB (2.0) keeps in reject_errors.csv_line.
