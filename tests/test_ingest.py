@@ -652,6 +652,57 @@ def test_a_malformed_csv_row_longer_than_duckdb_keeps_is_quarantined_whole(
     assert query("select line, raw from quarantine") == [(2, long_row)]
 
 
+def test_the_end_mark_text_in_a_csv_file_is_data_like_any_other(
+    warehouse, tmp_path, ingest_ok, query
+):
+    mark = ingest.END_MARK
+    path = tmp_path / "claims.csv"
+    path.write_text("\n".join([
+        CSV_HEADER, f"c1,2025-05-29,S,Axios,says {mark} here", f'{mark}"',
+        "c2,2025-05-29,S,Axios,fine"]) + "\n", encoding="utf-8")
+
+    ingest_ok(path)
+
+    assert query("select claim_id, text from claims order by 1") == [
+        ("c1", f"says {mark} here"), ("c2", "fine")]
+    assert query("select line, raw from quarantine") == [(3, f'{mark}"')]
+
+
+def test_a_long_malformed_row_of_letters_beyond_ascii_is_quarantined_whole(
+    warehouse, tmp_path, ingest_ok, query
+):
+    long_row = "a,2025-05-29,S,Axios," + "é" * 12_000 + ",extra field"
+    path = tmp_path / "claims.csv"
+    path.write_text(f"{CSV_HEADER}\r\n{long_row}\r\nb,2025-05-29,S,Axios,fine\r\n",
+                    encoding="utf-8")
+
+    ingest_ok(path)
+
+    assert query("select line, raw from quarantine") == [(2, long_row)]
+
+
+def test_columns_without_a_name_are_read_and_ignored(warehouse, tmp_path, ingest_ok, query):
+    path = tmp_path / "claims.csv"
+    path.write_text(f"{CSV_HEADER},,\nc1,2025-05-29,S,Axios,fine,,\n", encoding="utf-8")
+
+    ingest_ok(path)
+
+    assert query("select claim_id, text from claims") == [("c1", "fine")]
+
+
+def test_a_gzipped_parquet_file_loads(warehouse, tmp_path, ingest_ok, query):
+    plain = tmp_path / "plain.parquet"
+    with duckdb.connect() as con:
+        con.execute("copy (select 'p1' as claim_id, '2025-05-29' as published_at, 'S' as source, "
+                    "'Axios' as outlet, 'fine' as text) to '" + str(plain) + "' (format parquet)")
+    packed = tmp_path / "claims.parquet.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+
+    ingest_ok(packed)
+
+    assert query("select claim_id from claims") == [("p1",)]
+
+
 def test_a_csv_row_of_megabytes_loads(warehouse, tmp_path, ingest_ok, query):
     path = tmp_path / "claims.csv"
     path.write_text(f'{CSV_HEADER}\nw1,2025-05-29,S,Axios,"{"x" * 3_000_000}"\n'

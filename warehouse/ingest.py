@@ -207,6 +207,8 @@ def _csv_header(path: Path) -> tuple[list[str], str, int]:
     except csv.Error:
         delimiter = ","
     names = [name.strip() for name in next(csv.reader([first], delimiter=delimiter))]
+    # Columns without a name (a spreadsheet's trailing commas) are read and never used.
+    names = [name or f"(column {number} without a name)" for number, name in enumerate(names, 1)]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
         raise BadInput(f"{path}: the header names {', '.join(repeated)} more than once")
@@ -236,12 +238,24 @@ def _file_keys(path: Path) -> set[str]:
         if not name.endswith(".parquet"):
             raise BadInput(f"{path}: not a file type trackrecord reads (.jsonl, .ndjson, .csv "
                            "or .parquet, each optionally .gz)")
+        return _parquet_columns(path)
+    except (OSError, EOFError, zlib.error, duckdb.Error, UnicodeError) as error:
+        raise BadInput(f"{path}: cannot be read ({str(error).splitlines()[0]})") from error
+
+
+def _parquet_columns(path: Path) -> set[str]:
+    """A Parquet file's column names (a .gz one is unpacked to a temporary file first: its
+    schema is at the end)."""
+    with tempfile.TemporaryDirectory(prefix="trackrecord-") as workdir:
+        if path.name.lower().endswith(".gz"):
+            target = Path(workdir) / "file.parquet"
+            with gzip.open(path, "rb") as source, open(target, "wb") as sink:
+                shutil.copyfileobj(source, sink, length=1 << 20)
+            path = target
         with duckdb.connect() as con:
             return {row[0] for row in con.execute(
                 "select name from parquet_schema($path)", {"path": str(path)}
             ).fetchall()}
-    except (OSError, EOFError, duckdb.Error, UnicodeError) as error:
-        raise BadInput(f"{path}: cannot be read ({str(error).splitlines()[0]})") from error
 
 
 def _sampled_keys(path: Path) -> tuple[set[str], bool]:
@@ -478,24 +492,25 @@ def _is_utf8_file(path: Path) -> bool:
 def _mark_unterminated(con: duckdb.DuckDBPyConnection, index: int) -> None:
     """After reading a _prepared_csv copy: drop the added line where it stood alone, and
     quarantine the record it closed (the text from the unclosed quote to the end of the
-    file) without the mark."""
+    file) without the mark. Only the file's last record can hold the added line."""
+    last = ("file_index = $index "
+            "and line = (select max(line) from staged_rows where file_index = $index)")
     con.execute(
-        "delete from staged_rows where file_index = $index and pre_reason is not null "
-        "and trim(raw) = $alone",
+        f"delete from staged_rows where {last} and pre_reason is not null and trim(raw) = $alone",
         {"index": index, "alone": f'{END_MARK}"'},
     )
     # A rejected record is raw CSV: the mark closes it with its quote, after a line end. A
     # loaded one is JSON text: the mark ends a field's text, after an escaped line end.
-    params = {"index": index, "reason": UNTERMINATED, "mark": END_MARK}
+    params = {"index": index, "reason": UNTERMINATED}
     con.execute(
         "update staged_rows set pre_reason = $reason, raw = regexp_replace(raw, $tail, '') "
-        "where file_index = $index and pre_reason is not null and contains(raw, $mark)",
+        f"where {last} and pre_reason is not null and regexp_matches(raw, $tail)",
         params | {"tail": f'[\\r\\n]*{END_MARK}"$'},
     )
     con.execute(
-        "update staged_rows set pre_reason = $reason, raw = regexp_replace(raw, $tail, '') "
-        "where file_index = $index and pre_reason is null and contains(raw, $mark)",
-        params | {"tail": f"(\\\\r)?\\\\n{END_MARK}"},
+        "update staged_rows set pre_reason = $reason, raw = regexp_replace(raw, $tail, '\"') "
+        f"where {last} and pre_reason is null and regexp_matches(raw, $tail)",
+        params | {"tail": f"(\\\\r)?\\\\n{END_MARK}\""},
     )
 
 
@@ -511,9 +526,11 @@ def _stage_table(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: s
         _stage_csv(con, copy, index, name)
         _mark_unterminated(con, index)
     if replaced:
+        # In the values, not the column names: a bad byte in the header flags no row.
+        values = ", ".join(f'"{field}"' for field in ALL_FIELDS)
         con.execute(
-            "update staged_rows set pre_reason = $reason where file_index = $index "
-            "and pre_reason is null and contains(raw, chr(65533))",
+            "update staged_rows set pre_reason = $reason where file_index = $index and "
+            f"pre_reason is null and contains(concat_ws(chr(31), {values}), chr(65533))",
             {"index": index, "reason": NOT_UTF8},
         )
 
@@ -546,7 +563,7 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: str
     })
     # Rows were numbered among the good ones, empty lines skipped; each malformed row and
     # empty line before one pushes it a line further (sql/csv_line_numbers.sql says how).
-    con.register("blank_lines", _empty_lines(path, after=header_line))
+    con.register("blank_lines", _empty_lines(con, path, index, after=header_line))
     try:
         con.execute(sql_text("csv_line_numbers.sql"),
                     {"index": index, "header_line": header_line})
@@ -561,27 +578,47 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: str
         """,
         {"index": index, "file": name},
     )
-    # DuckDB keeps a malformed record's first KEPT_CHARACTERS only: the few that are longer
-    # are read whole from the file.
+    # DuckDB keeps a malformed record's first KEPT_BYTES only: the few that are longer are
+    # read whole from the file (a character cut in two may leave a few bytes fewer).
     cut = con.execute(
         "select distinct line, line_byte_position, csv_line from reject_errors "
-        "where length(csv_line) >= $kept", {"kept": KEPT_CHARACTERS},
+        "where strlen(csv_line) >= $kept - 3 order by line_byte_position",
+        {"kept": KEPT_BYTES},
     ).fetchall()
-    for line, offset, kept in cut:
-        con.execute(
-            "update staged_rows set raw = $raw "
-            "where file_index = $index and pre_reason is not null and line = $line",
-            {"index": index, "line": line, "raw": _record_text(path, offset, kept, delimiter)},
+    if cut:
+        whole = pl.DataFrame(
+            {"line": [line for line, _, _ in cut], "raw": _record_texts(path, cut, delimiter)},
+            schema={"line": pl.Int64, "raw": pl.String},
         )
+        con.register("whole_records", whole)
+        con.execute(
+            "update staged_rows as s set raw = w.raw from whole_records as w "
+            "where s.file_index = $index and s.pre_reason is not null and s.line = w.line",
+            {"index": index},
+        )
+        con.unregister("whole_records")
     con.execute("delete from reject_errors")
     con.execute("delete from reject_scans")
 
 
-def _empty_lines(path: Path, after: int) -> pl.DataFrame:
-    """The numbers (line) of the empty lines of a text file after line `after`: DuckDB's CSV
-    reader skips them. Polars reads the lines only when the file has an empty one at all."""
+def _empty_lines(con: duckdb.DuckDBPyConnection, path: Path, index: int,
+                 after: int) -> pl.DataFrame:
+    """The numbers (line) of the empty lines of CSV file `path` after line `after` (its
+    header): DuckDB's CSV reader skips them. None when the file has no empty line, and none
+    when one of its records spans lines (staged as file `index`, or malformed): DuckDB then
+    numbers records, not lines, and an empty line inside a quoted field is not skipped."""
     empty = pl.DataFrame({"line": []}, schema={"line": pl.Int64})
     if not _has_empty_line(path):
+        return empty
+    spanning = con.execute(
+        "select exists (select 1 from staged_rows where file_index = $index "
+        "and (contains(raw, '\\n') or contains(raw, '\\r'))) "
+        "or exists (select 1 from reject_errors "
+        "where contains(trim(csv_line, chr(10) || chr(13)), chr(10)) "
+        "or contains(trim(csv_line, chr(10) || chr(13)), chr(13)))",
+        {"index": index},
+    ).fetchall()[0][0]
+    if spanning:
         return empty
     return (
         pl.scan_lines(path, name="raw", row_index_name="line", row_index_offset=1)
@@ -603,36 +640,46 @@ def _has_empty_line(path: Path) -> bool:
     return False
 
 
-# How much of a malformed CSV record DuckDB (2.0) keeps in reject_errors.csv_line.
-KEPT_CHARACTERS = 10_000
+# How much of a malformed CSV record DuckDB (2.0) keeps in reject_errors.csv_line, in bytes.
+KEPT_BYTES = 10_000
 
 
-def _record_text(path: Path, offset: int, kept: str, delimiter: str) -> str:
-    """The whole text of the CSV record that starts near byte `offset` of `path` and whose
-    first characters are `kept`: one record parsed by Python's csv module (quotes may carry
-    it over several lines), its lines read again as they are."""
+def _record_texts(path: Path, cut: list[tuple], delimiter: str) -> list[str]:
+    """The whole text of each CSV record cut short by DuckDB (line, byte offset, the text
+    kept): each parsed as one record by Python's csv module, from where its kept text
+    starts (quotes may carry it over several lines), and its lines read again as they are.
+    A loop over these few long malformed records, never over the file's rows."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit((1 << 31) - 1)  # a record may be as long as the file
+    try:
+        with open(path, "rb") as handle:
+            return [_record_text(handle, offset, kept, delimiter) for _, offset, kept in cut]
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _record_text(handle, offset: int, kept: str, delimiter: str) -> str:
     start = max(offset - 2, 0)  # DuckDB counts the offset from 1 (2.0)
-    with open(path, "rb") as handle:
-        handle.seek(start)
-        head = handle.read(256).decode("utf-8", errors="replace")
-    skip = max(head.find(kept.lstrip("\r\n")[:64]), 0)
+    handle.seek(start)
+    head = handle.read(256).decode("utf-8", errors="replace")
+    found = max(head.find(kept.lstrip("\r\n")[:64]), 0)
+    begin = start + len(head[:found].encode("utf-8", errors="replace"))
 
     def text_from_record() -> io.TextIOWrapper:
-        handle = open(path, "rb")
-        handle.seek(start)
-        stream = io.TextIOWrapper(handle, encoding="utf-8", errors="replace", newline="")
-        stream.read(skip)
-        return stream
+        handle.seek(begin)
+        return io.TextIOWrapper(handle, encoding="utf-8", errors="replace", newline="")
 
-    with text_from_record() as stream:
-        reader = csv.reader(stream, delimiter=delimiter, quotechar='"', doublequote=True)
-        try:
-            next(reader)
-        except (csv.Error, StopIteration):
-            pass
-        lines = max(reader.line_num, 1)
-    with text_from_record() as stream:
-        text = "".join(stream.readline() for _ in range(lines))  # the record's own lines
+    stream = text_from_record()
+    reader = csv.reader(stream, delimiter=delimiter, quotechar='"', doublequote=True)
+    try:
+        next(reader)
+    except (csv.Error, StopIteration):
+        pass
+    lines = max(reader.line_num, 1)
+    stream.detach()  # the handle stays open for the next record
+    stream = text_from_record()
+    text = "".join(stream.readline() for _ in range(lines))  # the record's own lines
+    stream.detach()
     return text.rstrip("\r\n")
 
 

@@ -4,12 +4,12 @@
 -- clock has, such as +99:00 (a real one is at most 14 hours, its minutes under 60), and
 -- years of more than four digits or before Christ.
 create or replace temp macro moment(given) as (
-    case when left(given, 1) not between '0' and '9' then null
-         -- a year of four digits, and not before Christ: DuckDB also reads '99999-01-01' and
-         -- '2024-01-01 (BC)', which no run could place on its calendar
-         when not regexp_matches(given, '^[0-9]{4}[^0-9]') or regexp_matches(given, '(?i)bc')
-              then null
+    -- a year of four digits, and not before Christ (a date-time longer than a date can say
+    -- 'BC'): DuckDB also reads '99999-01-01' and '2024-01-01 (BC)', which no run could
+    -- place on its calendar
+    case when left(given, 1) not between '0' and '9' or substr(given, 5, 1) <> '-' then null
          when length(given) <= 10 then try_cast(given as date)::timestamp
+         when regexp_matches(given, '(?i)bc') then null
          -- an offset after a time: 15 hours or more, 14 hours and some minutes, or 60
          -- minutes or more (seconds, if any, after them)
          when regexp_matches(given, '[0-9]:[0-9]{2}(:[0-9]{2}(\.[0-9]*)?)?[+-]((1[5-9]|[2-9][0-9])(:?[0-9]{2})?|14:?(0[1-9]|[1-5][0-9])|[0-9]{2}:?[6-9][0-9])(:?[0-9]{2})?$')
