@@ -443,7 +443,8 @@ UNTERMINATED = "malformed CSV row (unterminated quote: a quoted field opens here
 def _prepared_csv(path: Path, workdir: Path) -> tuple[Path, bool]:
     """The copy of CSV file `path` that DuckDB reads, and whether the file held bytes that
     are not UTF-8 (the copy has U+FFFD in their place, so that the rest of those rows reads
-    as written; _stage_table quarantines them).
+    as written; _stage_table quarantines them). A file that mixes \\r\\n and \\n line ends,
+    which DuckDB refuses whole, is copied with \\n alone.
 
     The copy ends with a line of its own, `END_MARK"`. DuckDB's CSV reader (2.0) drops a
     file's last record silently, with every line after its opening quote, when the file ends
@@ -452,16 +453,19 @@ def _prepared_csv(path: Path, workdir: Path) -> tuple[Path, bool]:
     outside quotes the added line is a malformed row of its own, dropped. Copied in 16 MB
     blocks, not by row."""
     target = workdir / f"prepared-{path.name}"
-    utf8 = _is_utf8_file(path)
-    newline = _line_end(path)
+    utf8, mixed = _survey(path)
+    newline = b"\n" if mixed else _line_end(path)
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-    last = b""
+    held, last = b"", b""
     with open(path, "rb") as source, open(target, "wb") as sink:
         for block in iter(lambda: source.read(1 << 24), b""):
-            sink.write(block if utf8 else decoder.decode(block).encode("utf-8"))
             last = block[-1:]
-        if not utf8:
-            sink.write(decoder.decode(b"", final=True).encode("utf-8"))
+            if mixed:  # a \\r that ends a block waits for the block after it
+                block = held + block
+                block, held = (block[:-1], b"\r") if block.endswith(b"\r") else (block, b"")
+                block = block.replace(b"\r\n", b"\n")
+            sink.write(block if utf8 else decoder.decode(block).encode("utf-8"))
+        sink.write(held if utf8 else decoder.decode(held, final=True).encode("utf-8"))
         # In the file's own line ends: DuckDB refuses a file that mixes them.
         if last and last not in b"\r\n":
             sink.write(newline)
@@ -477,16 +481,27 @@ def _line_end(path: Path) -> bytes:
     return match.group(0) if match else b"\n"
 
 
-def _is_utf8_file(path: Path) -> bool:
+def _survey(path: Path) -> tuple[bool, bool]:
+    """Whether a file is all UTF-8, and whether it mixes \\r\\n and \\n line ends (read in
+    16 MB blocks, not by line)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 24), b""):
-                decoder.decode(block)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
+    utf8, crlf, lf, previous = True, 0, 0, b""
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 24), b""):
+            if utf8:
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError:
+                    utf8 = False
+            crlf += block.count(b"\r\n") + (previous == b"\r" and block[:1] == b"\n")
+            lf += block.count(b"\n")
+            previous = block[-1:]
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+    return utf8, 0 < crlf < lf
 
 
 def _mark_unterminated(con: duckdb.DuckDBPyConnection, index: int) -> None:
@@ -510,7 +525,7 @@ def _mark_unterminated(con: duckdb.DuckDBPyConnection, index: int) -> None:
     con.execute(
         "update staged_rows set pre_reason = $reason, raw = regexp_replace(raw, $tail, '\"') "
         f"where {last} and pre_reason is null and regexp_matches(raw, $tail)",
-        params | {"tail": f"(\\\\r)?\\\\n{END_MARK}\""},
+        params | {"tail": f"(\\\\r\\\\n|\\\\n|\\\\r){END_MARK}\""},
     )
 
 
