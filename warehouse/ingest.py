@@ -440,11 +440,21 @@ END_MARK = "trackrecordendoffilemark"
 UNTERMINATED = "malformed CSV row (unterminated quote: a quoted field opens here and never closes)"
 
 
-def _prepared_csv(path: Path, workdir: Path) -> tuple[Path, bool]:
-    """The copy of CSV file `path` that DuckDB reads, and whether the file held bytes that
-    are not UTF-8 (the copy has U+FFFD in their place, so that the rest of those rows reads
-    as written; _stage_table quarantines them). A file that mixes \\r\\n and \\n line ends,
-    which DuckDB refuses whole, is copied with \\n alone.
+@dataclass
+class PreparedCsv:
+    """The copy of a CSV file that DuckDB reads (see _prepared_csv) and what copying saw."""
+
+    path: Path
+    transcoded: bool  # bytes that are not UTF-8 were replaced by U+FFFD
+    empty_lines: bool  # the file has an empty line
+
+
+def _prepared_csv(path: Path, workdir: Path, *, transcode: bool = False,
+                  one_line_end: bool = False) -> PreparedCsv:
+    """The copy of CSV file `path` that DuckDB reads: the file as it is, or with U+FFFD for
+    bytes that are not UTF-8 (`transcode`: DuckDB garbles their rows and the rows around
+    them; _stage_table quarantines them) and \\n for every \\r\\n (`one_line_end`: DuckDB
+    refuses a file that mixes the two whole).
 
     The copy ends with a line of its own, `END_MARK"`. DuckDB's CSV reader (2.0) drops a
     file's last record silently, with every line after its opening quote, when the file ends
@@ -453,55 +463,27 @@ def _prepared_csv(path: Path, workdir: Path) -> tuple[Path, bool]:
     outside quotes the added line is a malformed row of its own, dropped. Copied in 16 MB
     blocks, not by row."""
     target = workdir / f"prepared-{path.name}"
-    utf8, mixed = _survey(path)
-    newline = b"\n" if mixed else _line_end(path)
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-    held, last = b"", b""
+    empty, line_end, previous, held = False, None, b"", b""
     with open(path, "rb") as source, open(target, "wb") as sink:
         for block in iter(lambda: source.read(1 << 24), b""):
-            last = block[-1:]
-            if mixed:  # a \\r that ends a block waits for the block after it
+            joined = previous[-2:] + block[:2]  # a block's edge cuts no line end in two
+            empty = empty or b"\n\n" in block or b"\n\r\n" in block or b"\n\n" in joined \
+                or b"\n\r\n" in joined
+            if line_end is None and (found := re.search(rb"\r\n|\n|\r", block)):
+                line_end = found.group(0)
+            previous = block
+            if one_line_end:  # a \\r that ends a block waits for the block after it
                 block = held + block
                 block, held = (block[:-1], b"\r") if block.endswith(b"\r") else (block, b"")
                 block = block.replace(b"\r\n", b"\n")
-            sink.write(block if utf8 else decoder.decode(block).encode("utf-8"))
-        sink.write(held if utf8 else decoder.decode(held, final=True).encode("utf-8"))
-        # In the file's own line ends: DuckDB refuses a file that mixes them.
-        if last and last not in b"\r\n":
+            sink.write(decoder.decode(block).encode("utf-8") if transcode else block)
+        sink.write(decoder.decode(held, final=True).encode("utf-8") if transcode else held)
+        newline = b"\n" if one_line_end else line_end or b"\n"
+        if previous[-1:] and previous[-1:] not in b"\r\n":
             sink.write(newline)
         sink.write(END_MARK.encode() + b'"' + newline)
-    return target, not utf8
-
-
-def _line_end(path: Path) -> bytes:
-    """A file's line end (\\r\\n, \\n or \\r), from its first one; \\n when it has none."""
-    with open(path, "rb") as handle:
-        start = handle.read(1 << 20)
-    match = re.search(rb"\r\n|\n|\r", start)
-    return match.group(0) if match else b"\n"
-
-
-def _survey(path: Path) -> tuple[bool, bool]:
-    """Whether a file is all UTF-8, and whether it mixes \\r\\n and \\n line ends (read in
-    16 MB blocks, not by line)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8, crlf, lf, previous = True, 0, 0, b""
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 24), b""):
-            if utf8:
-                try:
-                    decoder.decode(block)
-                except UnicodeDecodeError:
-                    utf8 = False
-            crlf += block.count(b"\r\n") + (previous == b"\r" and block[:1] == b"\n")
-            lf += block.count(b"\n")
-            previous = block[-1:]
-    if utf8:
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            utf8 = False
-    return utf8, 0 < crlf < lf
+    return PreparedCsv(target, transcode, empty)
 
 
 def _mark_unterminated(con: duckdb.DuckDBPyConnection, index: int) -> None:
@@ -537,10 +519,23 @@ def _stage_table(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: s
         _stage_parquet(con, path, index, name)
         return
     with tempfile.TemporaryDirectory(prefix="trackrecord-") as workdir:
-        copy, replaced = _prepared_csv(path, Path(workdir))
-        _stage_csv(con, copy, index, name)
+        one_line_end = False
+        copy = _prepared_csv(path, Path(workdir))
+        try:
+            garbled = _stage_csv(con, copy, index, name)
+        except duckdb.InvalidInputException:
+            # DuckDB refuses a file that mixes line ends: once more, with one kind of them.
+            _forget_staged_csv(con, index)
+            one_line_end = True
+            copy = _prepared_csv(path, Path(workdir), one_line_end=True)
+            garbled = _stage_csv(con, copy, index, name)
+        if garbled:
+            # Bytes that are not UTF-8: once more, with U+FFFD in their place.
+            _forget_staged_csv(con, index)
+            copy = _prepared_csv(path, Path(workdir), transcode=True, one_line_end=one_line_end)
+            _stage_csv(con, copy, index, name)
         _mark_unterminated(con, index)
-    if replaced:
+    if copy.transcoded:
         # In the values, not the column names: a bad byte in the header flags no row.
         values = ", ".join(f'"{field}"' for field in ALL_FIELDS)
         con.execute(
@@ -548,6 +543,17 @@ def _stage_table(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: s
             f"pre_reason is null and contains(concat_ws(chr(31), {values}), chr(65533))",
             {"index": index, "reason": NOT_UTF8},
         )
+
+
+def _forget_staged_csv(con: duckdb.DuckDBPyConnection, index: int) -> None:
+    """Undo a CSV file's staging, to stage it again (DuckDB's tables of malformed rows exist
+    once a read has kept one)."""
+    con.execute("delete from staged_rows where file_index = $index", {"index": index})
+    kept = {row[0] for row in con.execute(
+        "select table_name from duckdb_tables() where table_name in ('reject_errors', 'reject_scans')"
+    ).fetchall()}
+    for table in sorted(kept):
+        con.execute(f"delete from {table}")
 
 
 def _stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: str) -> None:
@@ -558,9 +564,12 @@ def _stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, index: int, name:
                 {"index": index, "file": name, "path": str(path)})
 
 
-def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: str) -> None:
-    """Stage a CSV file: each good row to JSON text, each malformed row (too many or too few
-    fields, a broken quote) as it was, with its reason."""
+def _stage_csv(con: duckdb.DuckDBPyConnection, copy: PreparedCsv, index: int, name: str) -> bool:
+    """Stage a CSV file (its _prepared_csv copy): each good row to JSON text, each malformed
+    row (too many or too few fields, a broken quote) as it was, with its reason. True when
+    DuckDB found bytes that are not UTF-8 (their rows are garbled: to be staged again from a
+    transcoded copy)."""
+    path = copy.path
     names, delimiter, header_line = _csv_header(path)
     # The header is read by Python and the dialect given, so one bad line cannot mislead
     # DuckDB's sniffer into rejecting the whole file. One thread: DuckDB's parallel CSV
@@ -578,7 +587,7 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: str
     })
     # Rows were numbered among the good ones, empty lines skipped; each malformed row and
     # empty line before one pushes it a line further (sql/csv_line_numbers.sql says how).
-    con.register("blank_lines", _empty_lines(con, path, index, after=header_line))
+    con.register("blank_lines", _empty_lines(con, copy, index, after=header_line))
     try:
         con.execute(sql_text("csv_line_numbers.sql"),
                     {"index": index, "header_line": header_line})
@@ -612,18 +621,23 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: str
             {"index": index},
         )
         con.unregister("whole_records")
+    garbled = con.execute(
+        "select count(*) > 0 from reject_errors where error_type = 'INVALID ENCODING'"
+    ).fetchall()[0][0]
     con.execute("delete from reject_errors")
     con.execute("delete from reject_scans")
+    return bool(garbled)
 
 
-def _empty_lines(con: duckdb.DuckDBPyConnection, path: Path, index: int,
+def _empty_lines(con: duckdb.DuckDBPyConnection, copy: PreparedCsv, index: int,
                  after: int) -> pl.DataFrame:
-    """The numbers (line) of the empty lines of CSV file `path` after line `after` (its
-    header): DuckDB's CSV reader skips them. None when the file has no empty line, and none
-    when one of its records spans lines (staged as file `index`, or malformed): DuckDB then
-    numbers records, not lines, and an empty line inside a quoted field is not skipped."""
+    """The numbers (line) of the empty lines of a CSV file (its copy) after line `after`
+    (its header): DuckDB's CSV reader skips them. None when the file has no empty line, and
+    none when one of its records spans lines (staged as file `index`, or malformed): DuckDB
+    then numbers records, not lines, and an empty line inside a quoted field is not
+    skipped."""
     empty = pl.DataFrame({"line": []}, schema={"line": pl.Int64})
-    if not _has_empty_line(path):
+    if not copy.empty_lines:
         return empty
     spanning = con.execute(
         "select exists (select 1 from staged_rows where file_index = $index "
@@ -636,23 +650,11 @@ def _empty_lines(con: duckdb.DuckDBPyConnection, path: Path, index: int,
     if spanning:
         return empty
     return (
-        pl.scan_lines(path, name="raw", row_index_name="line", row_index_offset=1)
+        pl.scan_lines(copy.path, name="raw", row_index_name="line", row_index_offset=1)
         .filter((pl.col("line") > after) & (pl.col("raw").str.strip_suffix("\r") == ""))
         .select(pl.col("line").cast(pl.Int64))
         .collect()
     )
-
-
-def _has_empty_line(path: Path) -> bool:
-    """Whether a file holds an empty line (read in 16 MB blocks, not by line)."""
-    tail = b""
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 24), b""):
-            joined = tail + block
-            if b"\n\n" in joined or b"\n\r\n" in joined:
-                return True
-            tail = block[-2:]
-    return False
 
 
 # How much of a malformed CSV record DuckDB (2.0) keeps in reject_errors.csv_line, in bytes.
