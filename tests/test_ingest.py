@@ -1130,6 +1130,21 @@ def test_a_damaged_gzip_file_stops_the_ingest_naming_it(tmp_path, rows, trackrec
     assert str(bad) in result.stderr and "gzip" in result.stderr
 
 
+def test_json_nested_deeper_than_python_reads_is_quarantined(
+    warehouse, tmp_path, ingest_ok, query
+):
+    good = {"claim_id": "d1", "published_at": "2025-05-29", "source": "S", "outlet": "Axios",
+            "text": "fine"}
+    path = tmp_path / "claims.jsonl"
+    path.write_text('{"claim_id":' + "[" * 5000 + "]" * 5000 + "}\n" + json.dumps(good) + "\n",
+                    encoding="utf-8")
+
+    ingest_ok(path)
+
+    assert query("select claim_id from claims") == [("d1",)]
+    assert query("select line from quarantine") == [(1,)]
+
+
 def test_a_json_lines_file_opening_with_many_broken_lines_still_loads_its_good_rows(
     warehouse, tmp_path, ingest_ok, query
 ):

@@ -270,7 +270,7 @@ def _sampled_keys(path: Path) -> tuple[set[str], bool]:
             seen += 1
             try:
                 row = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):  # not JSON, or nested deeper than Python goes
                 row = None
             if isinstance(row, dict):
                 keys.update(row)
