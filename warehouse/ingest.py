@@ -165,8 +165,7 @@ def _readable(path: Path, index: int, workdir: Path) -> Path:
     if name.lower().endswith(".gz"):
         target = workdir / f"{index}-{_GLOB_CHARACTERS.sub('_', name[:-3])}"
         try:
-            with gzip.open(path, "rb") as source, open(target, "wb") as sink:
-                shutil.copyfileobj(source, sink, length=1 << 20)
+            _gunzip(path, target)
         except (OSError, EOFError, zlib.error) as error:
             # Before anything is written: a damaged archive is the user's to replace.
             raise BadInput(f"{path}: not a readable gzip file ({error})") from error
@@ -176,6 +175,12 @@ def _readable(path: Path, index: int, workdir: Path) -> Path:
         target.symlink_to(path)
         return target
     return path
+
+
+def _gunzip(path: Path, target: Path) -> None:
+    """Write the decompressed content of .gz file `path` to `target`, in 1 MB blocks."""
+    with gzip.open(path, "rb") as source, open(target, "wb") as sink:
+        shutil.copyfileobj(source, sink, length=1 << 20)
 
 
 def _is_jsonl(path: Path) -> bool:
@@ -249,8 +254,7 @@ def _parquet_columns(path: Path) -> set[str]:
     with tempfile.TemporaryDirectory(prefix="trackrecord-") as workdir:
         if path.name.lower().endswith(".gz"):
             target = Path(workdir) / "file.parquet"
-            with gzip.open(path, "rb") as source, open(target, "wb") as sink:
-                shutil.copyfileobj(source, sink, length=1 << 20)
+            _gunzip(path, target)
             path = target
         with duckdb.connect() as con:
             return {row[0] for row in con.execute(
@@ -632,8 +636,8 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, copy: PreparedCsv, index: int, na
 def _empty_lines(con: duckdb.DuckDBPyConnection, copy: PreparedCsv, index: int,
                  after: int) -> pl.DataFrame:
     """The numbers (line) of the empty lines of a CSV file (its copy) after line `after`
-    (its header): DuckDB's CSV reader skips them. None when the file has no empty line, and
-    none when one of its records spans lines (staged as file `index`, or malformed): DuckDB
+    (its header): DuckDB's CSV reader skips them. No rows when the file has no empty line,
+    and none when one of its records spans lines (staged as file `index`, or malformed): DuckDB
     then numbers records, not lines, and an empty line inside a quoted field is not
     skipped."""
     empty = pl.DataFrame({"line": []}, schema={"line": pl.Int64})
@@ -676,6 +680,8 @@ def _record_texts(path: Path, cut: list[tuple], delimiter: str) -> list[str]:
 
 
 def _record_text(handle, offset: int, kept: str, delimiter: str) -> str:
+    """The whole text of the one record that starts near byte `offset` of the open binary
+    `handle`, where its `kept` text begins (see _record_texts)."""
     start = max(offset - 2, 0)  # DuckDB counts the offset from 1 (2.0)
     handle.seek(start)
     head = handle.read(256).decode("utf-8", errors="replace")
