@@ -119,12 +119,15 @@ def _score(settings: Settings, as_of: date, inputs, run_id: str, started_at: dat
     priors = settings.priors()
 
     t = time.monotonic()
+    # Sorted once, here: the hashing and the features' numbering both want claim_id order,
+    # and Polars does not sort again a column it knows is sorted.
+    claims = inputs.claims.sort("claim_id")
     # The words are hashed, and scikit-learn imported, while Polars builds the features: the
     # cores have room to spare in it, and both would otherwise wait for it to finish.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        hashing = pool.submit(hashed_words_by_claim, inputs.claims)
+        hashing = pool.submit(hashed_words_by_claim, claims)
         pool.submit(_import_scikit_learn)
-        features = claim_features(inputs.claims.lazy(), inputs.outcomes.lazy(), as_of).collect()
+        features = claim_features(claims.lazy(), inputs.outcomes.lazy(), as_of).collect()
         ids, words = hashing.result()
     timings["features"] = round(time.monotonic() - t, 3)
 
