@@ -86,6 +86,31 @@ def test_a_leading_title_and_the_words_before_it_are_dropped(given, key, display
 
 def test_a_title_alone_is_not_emptied():
     assert apply(identity.named_key, ["Prime Minister"]) == ["prime minister"]
+    assert apply(identity.named_key, ["Secretary General"]) == ["secretary general"]
+
+
+def test_titles_in_a_row_are_all_dropped():
+    given = ["UN Secretary General Antonio Guterres"]
+    assert apply(identity.named_key, given) == ["antonio guterres"]
+    assert apply(identity.named_display, given) == ["Antonio Guterres"]
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        # a surname before the comma: "Last, First", not a name and its apposition
+        ["Obama, Barack", "Obama, Michelle"],
+        # a title of a place or body names an office, not a person after the title
+        ["Emir of Qatar", "Prime Minister of Qatar"],
+        ["President of Egypt", "Foreign Minister of Egypt"],
+        # "King" inside a name, before a generational suffix
+        ["Martin Luther King Jr.", "Coretta Scott King Jr."],
+    ],
+)
+def test_different_people_are_never_folded_into_one_key(names):
+    keys = apply(identity.named_key, names)
+    assert len(set(keys)) == len(names)
+    assert all(len(key.split()) >= 2 for key in keys)
 
 
 @pytest.mark.parametrize("given", ["Senior Hamas official Basem Naim",

@@ -10,8 +10,9 @@ Rules (see the contract, "Sources and identity"):
 - Folding: Unicode NFKD, combining diacritical marks (U+0300-U+036F) removed, NFC again, lower
   case, punctuation and symbols to spaces, spaces collapsed. Only diacritics go: letters of every
   script stay ("مسؤول فلسطيني" keeps its hamza).
-- Named sources: anything after the first comma is an apposition and goes ("Steve Witkoff, US
-  envoy"); a leading title, with up to three words before it (nationality, organisation,
+- Named sources: after a full name, anything from the first comma on is an apposition and
+  goes ("Steve Witkoff, US envoy"; one word before the comma may be a surname, "Obama, Barack",
+  and the name stays whole); a leading title, with up to three words before it (nationality, organisation,
   "special", "former"), is dropped: "US special envoy Steve Witkoff" is "steve witkoff".
 - Anonymous sources: the descriptor drops articles, number and quantity words, seniority words
   ("senior", "top", "high-ranking", "junior": seniority is reported inconsistently for the same
@@ -48,7 +49,13 @@ _TITLE_LIST = sorted({word.replace("defen[cs]e", "defen") for phrase in _TITLE_W
 # (folded, or cleaned by named_display): a plain space is many times faster to match than
 # Unicode whitespace, and the text ends in a non-space, so the space after the title
 # guarantees that something follows.
-_TITLE_PREFIX = rf"^(?:[^ ]+ ){{0,3}}?(?:{_TITLE_WORDS}) "
+# Titles may follow each other ("UN Secretary General Antonio Guterres").
+_TITLE_PREFIX = rf"^(?:[^ ]+ ){{0,3}}?(?:(?:{_TITLE_WORDS}) )+"
+# What a title leaves that is not a person's name (nor is another title alone, "Secretary
+# General"): a place or body ("Emir of Qatar", "Prime
+# Minister of Qatar": two people, not "of qatar") or a generational suffix ("Martin Luther
+# King Jr."). The name is then kept whole. Matched case-blind on single-spaced text.
+_NOT_A_NAME = r"(?i)^(?:of |(?:jr|sr|ii|iii|iv)\.?$)"
 
 # Matched on folded text (single spaces).
 _CLAUSES = (
@@ -92,7 +99,10 @@ def fold(text: pl.Expr) -> pl.Expr:
 
 
 def _without_apposition(text: pl.Expr) -> pl.Expr:
-    return text.str.replace(r",.*$", "").str.strip_chars()
+    """The name before a comma when it is a full name of two words or more ("Steve Witkoff,
+    US envoy"). One word before the comma may be a surname ("Obama, Barack"): the text is
+    kept whole then, as dropping the rest would merge every Obama into one."""
+    return text.str.replace(r"^(\s*[^\s,]+(?:\s+[^\s,]+)+)\s*,.*$", "$1").str.strip_chars()
 
 
 def _folded_name(source: pl.Expr, folded: pl.Expr) -> pl.Expr:
@@ -107,7 +117,12 @@ def _folded_name(source: pl.Expr, folded: pl.Expr) -> pl.Expr:
 
 def _untitled(folded_name: pl.Expr) -> pl.Expr:
     stripped = folded_name.str.replace(_TITLE_PREFIX, "")
-    keep = (stripped.str.len_chars() == 0) | folded_name.str.contains(_ORGANISATION_END)
+    keep = (
+        (stripped.str.len_chars() == 0)
+        | folded_name.str.contains(_ORGANISATION_END)
+        | stripped.str.contains(_NOT_A_NAME)
+        | stripped.is_in(_TITLE_LIST)
+    )
     return pl.when(keep).then(folded_name).otherwise(stripped)
 
 
@@ -122,7 +137,12 @@ def named_display(source: pl.Expr, folded_name: pl.Expr | None = None) -> pl.Exp
     cleaned = _without_apposition(source).str.replace_all(r"\s+", " ")
     stripped = cleaned.str.replace(f"(?i){_TITLE_PREFIX}", "")
     folded = fold(cleaned) if folded_name is None else folded_name
-    keep = (stripped.str.len_chars() == 0) | folded.str.contains(_ORGANISATION_END)
+    keep = (
+        (stripped.str.len_chars() == 0)
+        | folded.str.contains(_ORGANISATION_END)
+        | stripped.str.contains(_NOT_A_NAME)
+        | stripped.str.to_lowercase().is_in(_TITLE_LIST)
+    )
     return pl.when(keep).then(cleaned).otherwise(stripped)
 
 
