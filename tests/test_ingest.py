@@ -77,6 +77,17 @@ CLAIM_CASES = {
                       "outlet": "Axios"}, ["text"]),
     "empty text": ({"claim_id": "bad", "published_at": "2025-05-29", "source": "Hamas",
                     "outlet": "Axios", "text": "   "}, ["text"]),
+    "text of tabs, line breaks and zero-width spaces": (
+        {"claim_id": "bad", "published_at": "2025-05-29", "source": "Hamas", "outlet": "Axios",
+         "text": "\t\n\u200b\ufeff"}, ["text"]),
+    "a tab for an id": ({"claim_id": "\t", "published_at": "2025-05-29", "source": "Hamas",
+                         "outlet": "Axios", "text": "t"}, ["claim_id"]),
+    "source without letters or digits": (
+        {"claim_id": "bad", "published_at": "2025-05-29", "source": "...", "outlet": "Axios",
+         "text": "t"}, ["source", "letters or digits"]),
+    "outlet without letters or digits": (
+        {"claim_id": "bad", "published_at": "2025-05-29", "source": "Hamas", "outlet": "???",
+         "text": "t"}, ["outlet", "letters or digits"]),
     "unknown source_kind": ({"claim_id": "bad", "published_at": "2025-05-29", "source": "Hamas",
                              "source_kind": "maybe", "outlet": "Axios", "text": "t"},
                             ["source_kind", "maybe"]),
@@ -1057,6 +1068,17 @@ def test_file_kinds_come_from_columns_not_names(warehouse, tmp_path, rows, inges
 
     assert query("select claim_id from claims") == [("c1",)]
     assert query("select claim_id, event from outcomes") == [("c1", "denied")]
+
+
+def test_a_claims_file_with_a_column_named_event_is_still_claims(
+    warehouse, tmp_path, rows, ingest_ok, query
+):
+    claims = rows.csv(tmp_path / "claims.csv", [{**rows.claim("c1"), "event": "gaza-talks"}])
+
+    ingest_ok(claims)
+
+    assert query("select claim_id from claims") == [("c1",)]
+    assert query("select count(*) from quarantine") == [(0,)]
 
 
 # ----------------------------------------------------------------------------- bad paths

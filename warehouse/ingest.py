@@ -305,9 +305,13 @@ def _file_kind(keys: set[str], path: Path) -> str | None:
     """'claims' or 'outcomes' from a file's columns; None for an empty file."""
     if not keys:
         return None
-    if {"event", "at"} & keys and "claim_id" in keys:
+    claim_columns = {"published_at", "source", "outlet", "text"} & keys
+    outcome_columns = {"event", "at"} & keys
+    # Outcome columns decide only when both are there or no claim column is: a claims file
+    # with a column of its own named `event` is still a claims file.
+    if "claim_id" in keys and (len(outcome_columns) == 2 or (outcome_columns and not claim_columns)):
         return "outcomes"
-    if {"published_at", "source", "outlet", "text"} & keys:
+    if claim_columns:
         return "claims"
     raise BadInput(
         f"{path}: neither claim columns (claim_id, published_at, source, outlet, text) "

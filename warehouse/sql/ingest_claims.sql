@@ -8,7 +8,7 @@ with file_rows as (
 ),
 typed as (
     select file_index, file, line, raw, pre_reason, fast, is_json, is_object,
-           nullif(trim(claim_id), '') as claim_id,
+           id_text(claim_id) as claim_id,
            nullif(trim(published_at), '') as published_raw,
            moment(trim(published_at)) as published_at,
            trim(source) as source,
@@ -32,9 +32,16 @@ checked as (
                when published_at is null
                    then 'published_at is not a real date: ''' || published_raw || ''''
                when source is null or source = '' then 'empty source'
+               -- a name folds to its letters and digits: without any, every such source
+               -- (or outlet) would be one nameless identity
+               when not regexp_matches(source, '[\p{L}\p{N}]')
+                   then 'source has no letters or digits: ''' || source || ''''
                when outlet is null or outlet = '' then 'missing outlet'
+               when not regexp_matches(outlet, '[\p{L}\p{N}]')
+                   then 'outlet has no letters or digits: ''' || outlet || ''''
                when "text" is null then 'missing text'
-               when not regexp_matches("text", '[^ \x{a0}\x{1680}\x{2000}-\x{200a}\x{202f}\x{205f}\x{3000}]')
+               -- only spaces, tabs, line breaks and zero-width characters
+               when not regexp_matches("text", '[^ \t\n\r\x{b}\x{c}\x{85}\x{a0}\x{1680}\x{2000}-\x{200d}\x{2028}\x{2029}\x{202f}\x{205f}\x{2060}\x{3000}\x{feff}]')
                    then 'empty text'
                when source_kind_given is not null and source_kind_given not in ('named', 'anonymous')
                    then 'unknown source_kind ''' || source_kind_given || ''' (expected named or anonymous)'

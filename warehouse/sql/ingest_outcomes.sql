@@ -10,7 +10,7 @@ with all_rows as (
 ),
 typed as (
     select file_index, file, line, raw, pre_reason, fast, was_waiting, is_json, is_object,
-           nullif(trim(claim_id), '') as claim_id,
+           id_text(claim_id) as claim_id,
            lower(nullif(trim(event), '')) as event,
            nullif(trim("at"), '') as at_raw,
            moment(trim("at")) as "at",

@@ -16,6 +16,11 @@ create or replace temp macro moment(given) as (
               then null
          else try_cast(given as timestamptz) at time zone 'UTC' end
 );
+-- An id as given, without the spaces, tabs and line breaks around it; null when nothing is left
+-- (a tab is not an id).
+create or replace temp macro id_text(given) as (
+    nullif(trim(given, ' ' || chr(9) || chr(10) || chr(13)), '')
+);
 -- Staging for one ingest. staged_rows: rows of files that are not read straight into
 -- staged_claims / staged_outcomes (see warehouse/ingest.py), every contract field as text.
 create or replace temp table staged_rows (
