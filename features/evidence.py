@@ -105,7 +105,7 @@ def claim_evidence(claims: pl.LazyFrame, outcomes: pl.LazyFrame, as_of: date) ->
     `claims` needs claim_id, published, subject_key, outlet and knowledge_day (never after
     `as_of`). Returns claim_id and f_ columns: denials by the claim's own subject and by
     others, contradictions, corroborating outlets (distinct `by`, not the claim's own
-    outlet), days from publication to the first denial (NO_DENIAL_DAYS when none) with
+    outlet, nor unnamed), days from publication to the first denial (NO_DENIAL_DAYS when none) with
     f_has_denial, and every claim, with zeros where nothing was known.
     """
     # Fold each distinct outlet once, not once per claim.
@@ -127,7 +127,12 @@ def claim_evidence(claims: pl.LazyFrame, outcomes: pl.LazyFrame, as_of: date) ->
         & (pl.col("by_key") != "")
         & (pl.col("by_key") == pl.col("subject_key"))
     )
-    corroborated = (pl.col("event") == "corroborated") & (pl.col("by_key") != pl.col("outlet_key"))
+    # A corroboration by no one named cannot be shown to be independent: it is not counted.
+    corroborated = (
+        (pl.col("event") == "corroborated")
+        & (pl.col("by_key") != "")
+        & (pl.col("by_key") != pl.col("outlet_key"))
+    )
     counted = evidence.group_by("claim_id").agg(
         by_subject.sum().alias("f_denied_by_subject"),
         (denied & ~by_subject).sum().alias("f_denied_by_others"),

@@ -90,6 +90,7 @@ def test_corroborations_count_distinct_outlets_other_than_the_claims_own():
         evidence("c1", "corroborated", 12, "haaretz"),
         evidence("c1", "corroborated", 12, "axios"),
         evidence("c1", "corroborated", 13, "times of israel"),
+        evidence("c1", "corroborated", 14, ""),  # by no one named: not shown independent
     ])
     row = features_of(claims, outcomes)["c1"]
     assert row["f_corroborating_outlets"] == 2
