@@ -213,7 +213,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], dry_run: bool) -> None:
 
 @cli.command()
 @click.option("--reason", help="Only rows whose reason contains this text.")
-@click.option("--limit", default=50, show_default=True, help="Rows to list after the counts.")
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True, help="Rows to list after the counts.")
 @output_option
 @click.pass_context
 def quarantine(ctx: click.Context, reason: str | None, limit: int, fmt: str) -> None:
@@ -592,7 +592,7 @@ def alias_list(ctx: click.Context, fmt: str) -> None:
 
 
 @alias.command("suggest")
-@click.option("--threshold", default=80.0, show_default=True, help="Least similarity (0-100).")
+@click.option("--threshold", type=click.FloatRange(0, 100), default=80.0, show_default=True, help="Least similarity (0-100).")
 @click.pass_context
 def alias_suggest(ctx: click.Context, threshold: float) -> None:
     """Print likely same-person pairs among named sources, one per line, with a similarity and

@@ -80,6 +80,18 @@ def test_an_unknown_option_is_usage_exit_2(trackrecord):
     assert "Invalid value for '--format'" in result.stderr
 
 
+@pytest.mark.parametrize("args, option", [
+    (("quarantine", "--limit", "-1"), "--limit"),
+    (("alias", "suggest", "--threshold", "101"), "--threshold"),
+    (("alias", "suggest", "--threshold", "-5"), "--threshold"),
+])
+def test_a_number_out_of_range_is_usage_exit_2(trackrecord, args, option):
+    result = trackrecord(*args)
+
+    assert result.exit_code == 2
+    assert f"Invalid value for '{option}'" in result.stderr
+
+
 def test_quarantine_lists_reasons_and_rows(tmp_path, rows, ingest_ok, trackrecord):
     ingest_ok(rows.jsonl(tmp_path / "claims.jsonl", [
         rows.claim("c1"), rows.claim("c2", text=None), rows.claim("c3", text=None),
