@@ -8,6 +8,7 @@ published scores as they were; rerunning a date replaces that date's scores.
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 import uuid
@@ -26,6 +27,7 @@ from scoring.aggregate import outlet_reliability, scored_claims, source_reliabil
 from scoring.model import score_claims
 from scoring.text_model import hashed_words_by_claim
 from warehouse.connection import connect_read, connect_write, open_read_only, pending_migrations
+from warehouse.errors import WarehouseBusy
 from warehouse.scores import RunRecord, load_run_inputs, publish_run, record_failed_run
 
 Progress = Callable[[str], None]
@@ -95,12 +97,20 @@ def run(settings: Settings, as_of: date, progress: Progress | None = None) -> Ru
             _record_failure(settings, run_id, as_of, started_at, timings, error)
             raise
         record.timings = timings
-        con = timed("open for publishing", connect_write, settings.db,
-                    busy_timeout=settings.busy_timeout)
+        try:
+            con = timed("open for publishing", connect_write, settings.db,
+                        busy_timeout=settings.busy_timeout)
+        except WarehouseBusy as error:
+            # Nothing can be written, not even a 'failed' row in `runs`: say so here.
+            raise WarehouseBusy(f"{error}; run {run_id} was scored but not published, and "
+                                "the last published scores stand") from error
         try:
             record.finished_at = datetime.now(timezone.utc).replace(tzinfo=None)
             timed("publish", publish_run, con, record, sources, claims, outlets,
                   keep_dates=int(settings.section("warehouse")["claim_history_dates"]))
+            # The run's row was written inside the publishing; its own time is added after.
+            con.execute("update main.runs set timings = $timings where run_id = $run_id",
+                        {"timings": json.dumps(timings), "run_id": run_id})
         finally:
             con.close()
     return RunResult(record=record, seconds=time.monotonic() - started, timings=timings)

@@ -252,6 +252,28 @@ def test_a_reader_and_a_run_wait_for_a_warehouse_held_for_writing_then_exit_75(d
     ok(db, "run", "--as-of", D2)  # the writer gone, the run works
 
 
+def test_a_run_that_cannot_publish_for_a_foreign_reader_says_so_and_changes_nothing(db, tmp_path):
+    # any DuckDB client may hold the file open read-only; the run scores, cannot write, and
+    # says that its scores were not published (exit 75, so a scheduler tries again)
+    config = tmp_path / "settings.toml"
+    config.write_text("[warehouse]\nbusy_timeout = 1\n")
+    before = published(db)
+    reader = subprocess.Popen([str(PYTHON), "-c", HOLD_FOR_WRITING.replace(
+        "duckdb.connect(sys.argv[1])", "duckdb.connect(sys.argv[1], read_only=True)"), str(db)],
+        stdout=subprocess.PIPE, text=True, env=environment(), cwd=db.parent)
+    try:
+        assert reader.stdout.readline().strip() == "open"
+        result = tr(db, "run", "--as-of", D2, config=config)
+        assert result.returncode == 75, (result.returncode, result.stderr)
+        line = one_line(result.stderr)
+        assert "has it open" in line and "not published" in line
+    finally:
+        reader.kill()
+        reader.wait()
+    assert_frame_equal(published(db), before)
+    ok(db, "run", "--as-of", D2)
+
+
 def test_a_stale_lock_file_left_by_a_dead_run_does_not_block(db):
     # a killed run leaves its lock file (with its pid) behind; only a held flock means busy
     lock_path(db).write_text("999999\n")
@@ -510,7 +532,7 @@ def test_runs_records_status_counts_metrics_timings_and_fingerprint(after_one_ru
     assert metrics["rows_train"] + metrics["rows_valid"] <= settled
 
     timings = json.loads(row["timings"])
-    for step in ("read", "features", "model"):
+    for step in ("read", "features", "model", "aggregate", "open for publishing", "publish"):
         assert step in timings and timings[step] >= 0, timings
     assert isinstance(row["fingerprint"], str) and len(row["fingerprint"]) >= 8
     assert row["note"]

@@ -7,6 +7,7 @@ every open here retries for a few seconds when the file is busy and then raises
 
 from __future__ import annotations
 
+import re
 import time
 from importlib import resources
 from pathlib import Path
@@ -45,9 +46,11 @@ def _open(path: Path, *, read_only: bool, busy_timeout: float, config: dict | No
             if not _is_lock_error(error):
                 raise
             if time.monotonic() >= deadline:
+                holder = re.search(r"PID (\d+)", str(error))
+                who = f"process {holder.group(1)}" if holder else "another process"
+                doing = "is writing to it" if read_only else "has it open"
                 raise WarehouseBusy(
-                    f"the warehouse {path} is busy (another trackrecord process is writing); "
-                    "try again later"
+                    f"the warehouse {path} is busy ({who} {doing}); try again later"
                 ) from error
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
