@@ -110,6 +110,23 @@ def test_quarantine_lists_reasons_and_rows(tmp_path, rows, ingest_ok, trackrecor
     assert (nothing.exit_code, nothing.stdout) == (0, "nothing quarantined for 'unknown claim'\n")
 
 
+def test_quarantine_counts_a_reason_once_whatever_values_it_quotes(db, tmp_path, rows, ingest_ok):
+    from warehouse.connection import connect_read
+    from warehouse.quarantine import quarantine_counts
+
+    ingest_ok(rows.jsonl(tmp_path / "claims.jsonl", [
+        rows.claim("c1"), rows.claim("c2", published_at="2025-13-45"),
+        rows.claim("c3", published_at="2025-02-30"), rows.claim("c4", text=None)]))
+
+    con = connect_read(db)
+    try:
+        counts = quarantine_counts(con)
+    finally:
+        con.close()
+    assert counts.select("reason", "rows").rows() == [
+        ("published_at is not a real date", 2), ("missing text", 1)]
+
+
 def test_an_empty_quarantine_says_so(warehouse, trackrecord):
     result = trackrecord("quarantine")
 
