@@ -1070,6 +1070,27 @@ def test_file_kinds_come_from_columns_not_names(warehouse, tmp_path, rows, inges
     assert query("select claim_id, event from outcomes") == [("c1", "denied")]
 
 
+def test_a_fixed_row_leaves_quarantine_when_its_claim_loads_from_the_same_file(
+    warehouse, tmp_path, rows, ingest_ok, query
+):
+    path = tmp_path / "claims.jsonl"
+    rows.jsonl(path, [rows.claim("c1"), rows.claim("c2", published_at="2025-13-45")])
+    ingest_ok(path)
+    assert query("select claim_id from quarantine") == [("c2",)]
+
+    # a file of the same name without c2 (tomorrow's delivery) resolves nothing
+    rows.jsonl(path, [rows.claim("c3")])
+    assert "left quarantine" not in ingest_ok(path).output
+    assert query("select claim_id from quarantine") == [("c2",)]
+
+    rows.jsonl(path, [rows.claim("c1"), rows.claim("c2")])  # the date fixed
+    result = ingest_ok(path)
+
+    assert "1 quarantined row(s) left quarantine" in result.output
+    assert query("select count(*) from quarantine") == [(0,)]
+    assert query("select claim_id from claims order by claim_id") == [("c1",), ("c2",), ("c3",)]
+
+
 def test_a_claims_file_with_a_column_named_event_is_still_claims(
     warehouse, tmp_path, rows, ingest_ok, query
 ):

@@ -89,6 +89,7 @@ class IngestReport:
     quarantined: int = 0
     waiting: int = 0
     released: int = 0
+    resolved: int = 0
     dry_run: bool = False
 
     @property
@@ -105,6 +106,8 @@ class IngestReport:
             f"outcomes {self.outcomes_loaded + self.released} {verb}, {self.outcomes_updated} updated, "
             f"{self.outcomes_unchanged} unchanged; {self.quarantined} quarantined, "
             f"{self.waiting} waiting for their claim"
+            + (f"; {self.resolved} quarantined row(s) {'would leave' if self.dry_run else 'left'} "
+               "quarantine, their claim loaded from the same file" if self.resolved else "")
         )
 
 

@@ -49,6 +49,19 @@ final as (
 )
 select * from final;
 
+-- Claim rows quarantined before, from a file of the same name, whose claim loads from it now:
+-- the row was fixed, and leaves quarantine (unless the file still holds it as it was).
+create or replace temp table quarantine_resolved as
+select q.file, q.line, q.raw
+from main.quarantine as q
+where q.kind = 'claims' and q.reason <> $waiting and q.claim_id is not null
+  and exists (select 1 from claim_changes as c where c.file = q.file and c.claim_id = q.claim_id)
+  and not exists (
+      select 1 from quarantine_new as n
+      where n.file = q.file and n.line is not distinct from q.line
+        and n.raw is not distinct from q.raw
+  );
+
 create or replace temp table ingest_counts as
 with claim_counts as (
     select count(*) filter (where change = 'new') as claims_loaded,
@@ -66,10 +79,13 @@ outcome_counts as (
 held as (
     select count(*) filter (where reason <> $waiting) as quarantined from quarantine_new
 ),
+resolved as (
+    select count(*) as resolved from quarantine_resolved
+),
 waiting as (
     select count(*) as waiting from staged_outcomes where reason = $waiting and not was_waiting
 )
-select * from claim_counts, outcome_counts, held, waiting;
+select * from claim_counts, outcome_counts, held, resolved, waiting;
 
 -- write
 delete from main.claims
@@ -107,6 +123,12 @@ where q.reason = $waiting
       where n.reason = $waiting and n.file = q.file and n.line is not distinct from q.line
         and n.raw is not distinct from q.raw
   );
+
+-- write
+delete from main.quarantine as q
+using quarantine_resolved as r
+where q.file = r.file and q.line is not distinct from r.line and q.raw is not distinct from r.raw
+  and q.kind = 'claims';
 
 -- write
 insert into main.quarantine (file, line, reason, raw, kind, claim_id, quarantined_at)
