@@ -172,6 +172,9 @@ def test_alias_suggest_on_nothing_alike(warehouse, tmp_path, rows, ingest_ok, tr
         (("alias", "add", "steve  WITKOFF", "Steve Witkoff"),
          "'steve  WITKOFF' and 'Steve Witkoff' already fold to the same source"),
         (("alias", "add", "!!!", "Steve Witkoff"), "an alias and a name must both have letters or digits"),
+        (("alias", "add", "a Palestinian official", "Steve Witkoff"),
+         "'a Palestinian official' is an anonymous description: anonymous sources are pooled as "
+         "description @ outlet and cannot be aliased (alias their outlet with --outlet)"),
     ],
 )
 def test_alias_mistakes_are_one_line_with_exit_2(args, message, world, trackrecord, snapshot):

@@ -25,6 +25,19 @@ def _key(name: str, *, outlet: bool) -> str:
     return frame.select(expr).item()
 
 
+def _anonymous(con: duckdb.DuckDBPyConnection, given: str, key: str) -> bool:
+    """Whether `given` reads as an anonymous description ("a Palestinian official") and no
+    claim names a source of that key as named (a source_kind given at ingest wins)."""
+    looks = pl.DataFrame({"name": [given]}).select(identity.infer_kind(pl.col("name"))).item()
+    if looks != "anonymous":
+        return False
+    named = con.execute(
+        "select count(*) from main.claims where source_kind = 'named' and source_key = $key",
+        {"key": key},
+    ).fetchall()[0][0]
+    return named == 0
+
+
 def add_alias(con: duckdb.DuckDBPyConnection, alias: str, name: str, *, outlet: bool = False) -> str:
     """Record that `alias` means `name` and re-point the claims. Returns a message."""
     kind = "outlet" if outlet else "source"
@@ -33,6 +46,13 @@ def add_alias(con: duckdb.DuckDBPyConnection, alias: str, name: str, *, outlet: 
         raise BadInput("an alias and a name must both have letters or digits")
     if alias_key == target_key:
         raise BadInput(f"'{alias}' and '{name}' already fold to the same {kind}")
+    if not outlet:
+        for given, key in ((alias, alias_key), (name, target_key)):
+            if _anonymous(con, given, key):
+                raise BadInput(
+                    f"'{given}' is an anonymous description: anonymous sources are pooled as "
+                    "description @ outlet and cannot be aliased (alias their outlet with --outlet)"
+                )
     cycle = con.execute(
         "select count(*) from source_aliases where kind = $kind and alias_key = $target",
         {"kind": kind, "target": target_key},
