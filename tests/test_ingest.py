@@ -1091,6 +1091,46 @@ def test_a_fixed_row_leaves_quarantine_when_its_claim_loads_from_the_same_file(
     assert query("select claim_id from claims order by claim_id") == [("c1",), ("c2",), ("c3",)]
 
 
+def test_outcomes_are_checked_again_when_their_claims_date_changes(
+    warehouse, tmp_path, rows, ingest_ok, query
+):
+    events = rows.jsonl(tmp_path / "outcomes.jsonl", [
+        rows.outcome("c1", event="denied", at="2025-06-02"),
+        rows.outcome("c1", event="confirmed", at="2025-06-05", by="Reuters", verdict=None)])
+    claims = tmp_path / "claims.jsonl"
+    ingest_ok(rows.jsonl(claims, [rows.claim("c1", published_at="2025-06-01")]), events)
+    assert query("select count(*) from outcomes") == [(2,)]
+
+    # the claim's date corrected to after its first event: that event no longer holds
+    later = ingest_ok(rows.jsonl(claims, [rows.claim("c1", published_at="2025-06-03")]))
+
+    assert counts(later)["quarantined"] == 1
+    assert query("select event from outcomes") == [("confirmed",)]
+    [(reason, raw)] = query("select reason, raw from quarantine")
+    assert reason.startswith("outcome dated before its claim was published (2025-06-02 < 2025-06-03")
+    assert json.loads(raw)["event"] == "denied"
+
+    # and back: the held event loads again and leaves quarantine
+    ingest_ok(rows.jsonl(claims, [rows.claim("c1", published_at="2025-06-01")]))
+
+    assert query("select event from outcomes order by event") == [("confirmed",), ("denied",)]
+    assert query("select count(*) from quarantine") == [(0,)]
+
+
+def test_an_outcome_rejected_as_early_loads_when_its_claims_date_is_corrected(
+    warehouse, tmp_path, rows, ingest_ok, query
+):
+    claims = tmp_path / "claims.jsonl"
+    ingest_ok(rows.jsonl(claims, [rows.claim("c1", published_at="2025-06-10")]),
+              rows.jsonl(tmp_path / "outcomes.jsonl", [rows.outcome("c1", at="2025-06-02")]))
+    assert query("select count(*) from outcomes") == [(0,)]
+
+    ingest_ok(rows.jsonl(claims, [rows.claim("c1", published_at="2025-06-01")]))
+
+    assert query("select claim_id, event from outcomes") == [("c1", "denied")]
+    assert query("select count(*) from quarantine") == [(0,)]
+
+
 def test_a_claims_file_with_a_column_named_event_is_still_claims(
     warehouse, tmp_path, rows, ingest_ok, query
 ):

@@ -71,6 +71,9 @@ def _from_raw(source: str, file: str = "$file", index: str = "$index") -> str:
 
 
 WAITING = "unknown claim"
+# How the reason of an outcome dated before its claim's publication begins. Such an outcome is
+# checked again when its claim's publication date changes (ingest_merge.sql).
+EARLY = "outcome dated before its claim was published"
 
 Progress = Callable[[str], None]
 
@@ -827,12 +830,17 @@ def ingest(
 
 
 def _stage_waiting(con: duckdb.DuckDBPyConnection) -> int:
-    """Outcomes waiting in quarantine for their claim join this ingest as file_index -1, in
-    staged_rows. Returns how many."""
-    waiting = "(select file, line, raw from main.quarantine where reason = $waiting)"
+    """Outcomes waiting in quarantine for their claim, and those held as dated before their
+    claim's publication when this ingest changes that claim, join this ingest as file_index
+    -1, in staged_rows (checked again like any row). Returns how many."""
+    waiting = """(select file, line, raw from main.quarantine
+                  where reason = $waiting
+                     or (kind = 'outcomes' and starts_with(reason, $early)
+                         and claim_id in (select claim_id from staged_claims
+                                          where reason is null and change = 'changed')))"""
     return con.execute(
         f"insert into staged_rows by name {_from_raw(waiting, file='file', index='-1')}",
-        {"waiting": WAITING},
+        {"waiting": WAITING, "early": EARLY},
     ).fetchall()[0][0]
 
 
@@ -903,7 +911,8 @@ def _merge(con: duckdb.DuckDBPyConnection, repeats: tuple[int, int], *, dry_run:
             text = _without_window(text, "qualify row_number() over (partition by claim_id")
         if "-- dedupe: the last row for a key" in text and not repeats[1]:
             text = _without_window(text, "qualify row_number() over (")
-        con.execute(text, {"waiting": WAITING} if "$waiting" in text else {})
+        params = {"waiting": WAITING, "early": EARLY}
+        con.execute(text, {k: v for k, v in params.items() if f"${k}" in text})
     counts = fetch_frame(con, "select * from ingest_counts").row(0, named=True)
     return {name: int(value or 0) for name, value in counts.items()}
 

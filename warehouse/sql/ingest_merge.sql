@@ -49,6 +49,20 @@ final as (
 )
 select * from final;
 
+-- Outcomes in the warehouse dated on a day before the new publication date of their claim,
+-- changed by this ingest: they no longer hold (an outcome cannot precede its claim) and move
+-- to quarantine, as the JSON of their fields, to load again if the date changes back.
+create or replace temp table outcomes_now_early as
+select o.claim_id, c.file,
+       $early || ' (' || strftime(o."at", '%Y-%m-%d') || ' < '
+           || strftime(c.published_at, '%Y-%m-%d') || '; the claim''s date was changed)' as reason,
+       to_json({claim_id: o.claim_id, event: o.event, "at": strftime(o."at", '%Y-%m-%dT%H:%M:%S'),
+                "by": nullif(o."by", ''), verdict: o.verdict, url: o.url, note: o.note})::varchar as raw,
+       o.event, o."at", o."by"
+from main.outcomes as o
+join claim_changes as c on c.change = 'changed' and c.claim_id = o.claim_id
+where o."at"::date < c.published_at::date;
+
 -- Claim rows quarantined before, from a file of the same name, whose claim loads from it now:
 -- the row was fixed, and leaves quarantine (unless the file still holds it as it was).
 create or replace temp table quarantine_resolved as
@@ -77,7 +91,9 @@ outcome_counts as (
     from outcome_changes
 ),
 held as (
-    select count(*) filter (where reason <> $waiting) as quarantined from quarantine_new
+    select count(*) filter (where reason <> $waiting)
+           + (select count(*) from outcomes_now_early) as quarantined
+    from quarantine_new
 ),
 resolved as (
     select count(*) as resolved from quarantine_resolved
@@ -116,8 +132,11 @@ left join by_keys as b on b.event = c.event and b."by" = c."by"
 where c.change <> 'same';
 
 -- write
+-- Held rows checked again by this ingest (staged as file_index -1) that did not fail again.
 delete from main.quarantine as q
-where q.reason = $waiting
+where (q.reason = $waiting
+       or (q.kind = 'outcomes' and starts_with(q.reason, $early)
+           and q.claim_id in (select claim_id from claim_changes where change = 'changed')))
   and not exists (
       select 1 from quarantine_new as n
       where n.reason = $waiting and n.file = q.file and n.line is not distinct from q.line
@@ -138,3 +157,14 @@ where not exists (
     select 1 from main.quarantine as x
     where x.file = q.file and x.line is not distinct from q.line and x.raw is not distinct from q.raw
 );
+
+-- write
+delete from main.outcomes as o
+using outcomes_now_early as e
+where o.claim_id = e.claim_id and o.event = e.event and o."at" = e."at" and o."by" = e."by";
+
+-- write
+-- (after the checks above, which must not take these rows for rows checked again)
+insert into main.quarantine (file, line, reason, raw, kind, claim_id, quarantined_at)
+select file, null, reason, raw, 'outcomes', claim_id, now()::timestamp
+from outcomes_now_early;
