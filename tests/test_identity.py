@@ -140,6 +140,9 @@ def test_a_title_word_inside_an_organisation_name_is_kept(given):
         ("Palestinian officials", "anonymous"),
         ("people familiar with the matter", "anonymous"),
         ("an Israeli source who spoke to Haaretz", "anonymous"),
+        ("witnesses", "anonymous"),
+        ("Gaza residents", "anonymous"),
+        ("Doctors Without Borders", "named"),
         ("Steve Witkoff", "named"),
         ("US special envoy Steve Witkoff", "named"),
         ("Hamas", "named"),
@@ -170,6 +173,8 @@ def test_a_given_source_kind_wins(source, given):
         ("two senior Palestinian officials", "palestinian official"),  # seniority is pooled
         ("an Israeli source who spoke to Haaretz", "israeli source"),
         ("Israeli sources", "israeli source"),
+        ("witnesses", "witness"),  # -es after ss, sh, ch, x
+        ("a witness", "witness"),
         ("a senior Israeli official who spoke on condition of anonymity", "israeli official"),
         ("people familiar with the talks", "person"),
         ("a person familiar with the talks", "person"),

@@ -18,7 +18,9 @@ Rules (see the contract, "Sources and identity"):
   ("senior", "top", "high-ranking", "junior": seniority is reported inconsistently for the same
   person, so pooling gives each identity a longer record), trailing clauses ("who spoke to
   Haaretz", "speaking on condition of anonymity", "familiar with the talks"), and puts the last
-  word in the singular: "two senior Palestinian officials" is "palestinian official". The
+  word in the singular: "two senior Palestinian officials" is "palestinian official";
+  "witnesses" and "a witness" are one "witness". Unnamed groups are anonymous whether or not
+  an article opens them ("Gaza residents", "medics", "witnesses"). The
   identity is descriptor @ outlet.
 - Outlets fold the same way and lose a leading "the".
 """
@@ -80,7 +82,9 @@ _ORGANISATION_END = (
 _ANONYMOUS_PHRASE = r"(?-u:\b)(?:anonymous|anonymity|unnamed|familiar with|with knowledge of|on condition of)(?-u:\b)"
 _ROLE_NOUNS = (
     r"(?-u:\b)(?:officials?|sources?|diplomats?|insiders?|aides?|people|persons?|officers?|"
-    r"analysts?|negotiators?|mediators?|staffers?|advisers?|advisors?|figures?|members?)$"
+    r"analysts?|negotiators?|mediators?|staffers?|advisers?|advisors?|figures?|members?|"
+    r"(?:eye)?witness(?:es)?|residents?|medics?|doctors?|experts?|observers?|investigators?|"
+    r"activists?|employees?|workers?)$"
 )
 _ACRONYMS = {"us", "uk", "un", "eu", "idf", "nato", "cia", "fbi", "pa", "plo", "uae", "gcc"}
 
@@ -150,6 +154,7 @@ def _singular(words: pl.Expr) -> pl.Expr:
     return (
         words.str.replace(r"(?-u:\b)people$", "person")
         .str.replace(r"(\p{L}+?)ies$", "${1}y")
+        .str.replace(r"(\p{L}+(?:ss|sh|ch|x))es$", "${1}")
         .str.replace(r"(\p{L}*[^sui\s])s$", "${1}")
     )
 
