@@ -12,8 +12,9 @@ Rules (see the contract, "Sources and identity"):
   script stay ("مسؤول فلسطيني" keeps its hamza).
 - Named sources: after a full name, anything from the first comma on is an apposition and
   goes ("Steve Witkoff, US envoy"; one word before the comma may be a surname, "Obama, Barack",
-  and the name stays whole); a leading title, with up to three words before it (nationality, organisation,
-  "special", "former"), is dropped: "US special envoy Steve Witkoff" is "steve witkoff".
+  and the name stays whole); leading titles, with up to three words before them (nationality,
+  organisation, "special", "former"), are dropped: "US special envoy Steve Witkoff" is "steve
+  witkoff", unless what follows is no name ("Emir of Qatar", "Martin Luther King Jr.").
 - Anonymous sources: the descriptor drops articles, number and quantity words, seniority words
   ("senior", "top", "high-ranking", "junior": seniority is reported inconsistently for the same
   person, so pooling gives each identity a longer record), trailing clauses ("who spoke to
@@ -53,10 +54,10 @@ _TITLE_LIST = sorted({word.replace("defen[cs]e", "defen") for phrase in _TITLE_W
 # guarantees that something follows.
 # Titles may follow each other ("UN Secretary General Antonio Guterres").
 _TITLE_PREFIX = rf"^(?:[^ ]+ ){{0,3}}?(?:(?:{_TITLE_WORDS}) )+"
-# What a title leaves that is not a person's name (nor is another title alone, "Secretary
-# General"): a place or body ("Emir of Qatar", "Prime
+# What a title leaves that is not a person's name: a place or body ("Emir of Qatar", "Prime
 # Minister of Qatar": two people, not "of qatar") or a generational suffix ("Martin Luther
-# King Jr."). The name is then kept whole. Matched case-blind on single-spaced text.
+# King Jr."); nor is another title alone ("Secretary General"). The name is then kept
+# whole. Matched case-blind on single-spaced text.
 _NOT_A_NAME = r"(?i)^(?:of |(?:jr|sr|ii|iii|iv)\.?$)"
 
 # Matched on folded text (single spaces).
