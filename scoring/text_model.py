@@ -5,6 +5,14 @@ columns (no vocabulary to store); a TF-IDF weighting and a regularised logistic 
 learn which words go with claims that held up. Its output enters the claim model as one
 feature, `f_text`: for a training claim always from a text model that did not see that
 claim's verdict (out of fold), so the claim model learns how far to trust it.
+
+Out of fold is not out of time: the older half of the text model's claims is scored by a
+model fitted on the newer half, whose verdicts came later. The claims being scored (open at
+the as-of date) only ever get a model fitted on verdicts known by then, so no score sees the
+future; what the future half informs is how much weight the claim model learns for the words.
+A time-forward scheme (each half scored by older claims only) leaves the oldest claims with
+no text value at all and was not adopted; with words whose meaning drifts, it would be the
+one to prefer.
 """
 
 from __future__ import annotations
