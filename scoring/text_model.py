@@ -10,9 +10,9 @@ Out of fold is not out of time: the older half of the text model's claims is sco
 model fitted on the newer half, whose verdicts came later. The claims being scored (open at
 the as-of date) only ever get a model fitted on verdicts known by then, so no score sees the
 future; what the future half informs is how much weight the claim model learns for the words.
-A time-forward scheme (each half scored by older claims only) leaves the oldest claims with
-no text value at all and was not adopted; with words whose meaning drifts, it would be the
-one to prefer.
+A time-forward scheme (each half scored by older claims only) would leave the oldest claims
+with no text value at all; it has not been tried. Where the meaning of words drifts, it
+would be the one to prefer.
 """
 
 from __future__ import annotations
