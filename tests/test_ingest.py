@@ -1131,6 +1131,23 @@ def test_an_outcome_rejected_as_early_loads_when_its_claims_date_is_corrected(
     assert query("select count(*) from quarantine") == [(0,)]
 
 
+def test_an_invalid_last_row_for_an_id_wins_and_no_earlier_row_of_it_loads(
+    warehouse, tmp_path, rows, ingest_ok, query
+):
+    claims = rows.jsonl(tmp_path / "claims.jsonl", [
+        rows.claim("c1", text="first"), rows.claim("c2"),
+        rows.claim("c1", published_at="2025-13-45")])
+    outcomes = rows.jsonl(tmp_path / "outcomes.jsonl", [rows.outcome("c1"), rows.outcome("c2")])
+
+    ingest_ok(claims, outcomes)
+
+    assert query("select claim_id from claims") == [("c2",)]
+    assert query("select claim_id, line from quarantine where kind = 'claims'") == [("c1", 3)]
+    # c1's outcome waits for a claim c1 that loads
+    assert query("select claim_id, reason from quarantine where kind = 'outcomes'") == [
+        ("c1", "unknown claim")]
+
+
 def test_a_claims_file_with_a_column_named_event_is_still_claims(
     warehouse, tmp_path, rows, ingest_ok, query
 ):

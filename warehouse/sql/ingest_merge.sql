@@ -2,10 +2,14 @@
 -- "-- write" are skipped by a dry run; the rest only build temp tables.
 -- Views, not copies: staged_claims and staged_outcomes already say what each row would do.
 create or replace temp view claim_changes as
-select * from staged_claims
-where reason is null
--- dedupe: the last row for an id wins (skipped when no id repeats: a sort of every row)
-qualify row_number() over (partition by claim_id order by file_index desc, line desc) = 1;
+select * from (
+    select * from staged_claims
+    where claim_id is not null
+    -- dedupe: the last row for an id wins (skipped when no id repeats: a sort of every row)
+    qualify row_number() over (partition by claim_id order by file_index desc, line desc) = 1
+)
+-- a last row that is invalid wins too: it is quarantined, and no earlier row of its id loads
+where reason is null;
 
 -- The claims to write with their identities: source_identities, outlet_identities and
 -- subject_keys come from Polars (warehouse.identity, on distinct values), aliases apply.

@@ -21,9 +21,14 @@ typed as (
            nullif(trim(note), '') as note
     from all_rows
 ),
+-- The last row for an id wins even when it is invalid: then the claim is not loaded by this
+-- ingest, and its outcomes are checked against the warehouse alone.
 staged_valid_claims as (
-    select claim_id, published_at from staged_claims where reason is null
-    qualify row_number() over (partition by claim_id order by file_index desc, line desc) = 1
+    select claim_id, published_at from (
+        select claim_id, published_at, reason from staged_claims where claim_id is not null
+        qualify row_number() over (partition by claim_id order by file_index desc, line desc) = 1
+    )
+    where reason is null
 ),
 known_claims as (
     select claim_id, published_at from staged_valid_claims
