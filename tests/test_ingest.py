@@ -1095,7 +1095,7 @@ def test_outcomes_are_checked_again_when_their_claims_date_changes(
     warehouse, tmp_path, rows, ingest_ok, query
 ):
     events = rows.jsonl(tmp_path / "outcomes.jsonl", [
-        rows.outcome("c1", event="denied", at="2025-06-02"),
+        rows.outcome("c1", event="denied", at="2025-06-02T10:00:00.500+02:00"),
         rows.outcome("c1", event="confirmed", at="2025-06-05", by="Reuters", verdict=None)])
     claims = tmp_path / "claims.jsonl"
     ingest_ok(rows.jsonl(claims, [rows.claim("c1", published_at="2025-06-01")]), events)
@@ -1110,11 +1110,33 @@ def test_outcomes_are_checked_again_when_their_claims_date_changes(
     assert reason.startswith("outcome dated before its claim was published (2025-06-02 < 2025-06-03")
     assert json.loads(raw)["event"] == "denied"
 
+    # moved later again: the held event is checked again, and is not held a second time
+    again = ingest_ok(rows.jsonl(claims, [rows.claim("c1", published_at="2025-06-04")]))
+    assert counts(again)["quarantined"] == 0
+    assert query("select count(*) from quarantine") == [(1,)]
+
     # and back: the held event loads again and leaves quarantine
     ingest_ok(rows.jsonl(claims, [rows.claim("c1", published_at="2025-06-01")]))
 
     assert query("select event from outcomes order by event") == [("confirmed",), ("denied",)]
     assert query("select count(*) from quarantine") == [(0,)]
+    # as it was given, to the fraction of a second: the same file again changes nothing
+    assert counts(ingest_ok(events))["outcomes_loaded"] == 0
+    assert query("select count(*) from outcomes") == [(2,)]
+
+
+def test_a_claim_redated_with_its_outcomes_given_again_holds_each_outcome_once(
+    warehouse, tmp_path, rows, ingest_ok, query
+):
+    events = rows.jsonl(tmp_path / "outcomes.jsonl", [rows.outcome("c1", at="2025-06-02")])
+    claims = tmp_path / "claims.jsonl"
+    ingest_ok(rows.jsonl(claims, [rows.claim("c1", published_at="2025-06-01")]), events)
+
+    result = ingest_ok(rows.jsonl(claims, [rows.claim("c1", published_at="2025-06-03")]), events)
+
+    assert counts(result)["quarantined"] == 1
+    assert query("select count(*) from outcomes") == [(0,)]
+    assert query("select line from quarantine") == [(1,)]  # the row as given, with its line
 
 
 def test_an_outcome_rejected_as_early_loads_when_its_claims_date_is_corrected(
@@ -1146,6 +1168,20 @@ def test_an_invalid_last_row_for_an_id_wins_and_no_earlier_row_of_it_loads(
     # c1's outcome waits for a claim c1 that loads
     assert query("select claim_id, reason from quarantine where kind = 'outcomes'") == [
         ("c1", "unknown claim")]
+
+
+def test_an_invalid_row_in_a_later_file_does_not_undo_a_valid_one_in_an_earlier_file(
+    warehouse, tmp_path, rows, ingest_ok, query
+):
+    first = rows.jsonl(tmp_path / "a.jsonl", [rows.claim("c1")])
+    second = rows.jsonl(tmp_path / "b.jsonl", [rows.claim("c1", published_at="2025-13-45")])
+    outcomes = rows.jsonl(tmp_path / "o.jsonl", [rows.outcome("c1")])
+
+    ingest_ok(first, second, outcomes)
+
+    assert query("select claim_id from claims") == [("c1",)]
+    assert query("select claim_id from outcomes") == [("c1",)]
+    assert query("select claim_id, file like '%b.jsonl' from quarantine") == [("c1", True)]
 
 
 def test_a_claims_file_with_a_column_named_event_is_still_claims(

@@ -881,16 +881,19 @@ def _identify(con: duckdb.DuckDBPyConnection) -> None:
 def _redo_and_repeats(con: duckdb.DuckDBPyConnection, kind: str) -> tuple[list[int], int]:
     """The fast-read files of `kind` to read again line by line (a row is invalid or
     waiting, or a key repeats in the file), and how many rows repeat a key of another (valid
-    outcome rows; claim rows with an id, valid or not, as a claim's last row wins even when
-    invalid). 0 in the usual case: then no file can hold a repeat, and only files with a bad
-    row are looked for."""
+    rows; for claims also any rows with an id within one file, as a claim's last row in a
+    file wins even when invalid). 0 in the usual case: then no file can hold a repeat, and
+    only files with a bad row are looked for."""
     table = f"staged_{kind}"
     key = "claim_id" if kind == "claims" else 'hash(claim_id, event, "at", "by")'
     own = "fast" if kind == "claims" else "fast and not was_waiting"
-    # A claim's last row wins even when invalid (ingest_merge.sql): its invalid rows count.
-    counted = "claim_id is not null" if kind == "claims" else "reason is null"
+    # A claim's last row in a file wins even when invalid (ingest_merge.sql): repeats within
+    # a file count whatever the rows' reasons, repeats across files among valid rows.
+    within_file = ("(select count(*) - count(distinct (file_index, claim_id)) from staged_claims "
+                   "where claim_id is not null) + " if kind == "claims" else "")
     repeats, bad = con.execute(f"""
-        select (select count(*) - count(distinct {key}) from {table} where {counted}),
+        select {within_file}(select count(*) - count(distinct {key}) from {table}
+                             where reason is null),
                (select list(distinct file_index) from {table} where {own} and reason is not null)
     """).fetchall()[0]
     if repeats:

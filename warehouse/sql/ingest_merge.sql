@@ -5,11 +5,14 @@ create or replace temp view claim_changes as
 select * from (
     select * from staged_claims
     where claim_id is not null
-    -- dedupe: the last row for an id wins (skipped when no id repeats: a sort of every row)
-    qualify row_number() over (partition by claim_id order by file_index desc, line desc) = 1
+    -- dedupe: the last row for an id in each file wins (skipped when no id repeats: a sort
+    -- of every row), even an invalid one: it is quarantined, and no earlier row of its id in
+    -- that file loads
+    qualify row_number() over (partition by claim_id, file_index order by line desc) = 1
 )
--- a last row that is invalid wins too: it is quarantined, and no earlier row of its id loads
-where reason is null;
+where reason is null
+-- then the last file's (skipped the same way)
+qualify row_number() over (partition by claim_id order by file_index desc) = 1;
 
 -- The claims to write with their identities: source_identities, outlet_identities and
 -- subject_keys come from Polars (warehouse.identity, on distinct values), aliases apply.
@@ -42,10 +45,11 @@ qualify row_number() over (partition by claim_id, event, "at", "by" order by was
 
 create or replace temp table quarantine_new as
 with rejected as (
-    select file, line, reason, raw, 'claims' as kind, claim_id from staged_claims
+    select file, line, reason, raw, 'claims' as kind, claim_id, false as was_waiting
+    from staged_claims
     where reason is not null
     union all
-    select file, line, reason, raw, 'outcomes' as kind, claim_id from staged_outcomes
+    select file, line, reason, raw, 'outcomes' as kind, claim_id, was_waiting from staged_outcomes
     where reason is not null
 ),
 final as (
@@ -60,9 +64,13 @@ create or replace temp table outcomes_now_early as
 select o.claim_id, c.file,
        $early || ' (' || strftime(o."at", '%Y-%m-%d') || ' < '
            || strftime(c.published_at, '%Y-%m-%d') || '; the claim''s date was changed)' as reason,
-       to_json({claim_id: o.claim_id, event: o.event, "at": strftime(o."at", '%Y-%m-%dT%H:%M:%S'),
+       to_json({claim_id: o.claim_id, event: o.event, "at": o."at"::varchar,
                 "by": nullif(o."by", ''), verdict: o.verdict, url: o.url, note: o.note})::varchar as raw,
-       o.event, o."at", o."by"
+       o.event, o."at", o."by",
+       -- given again in this ingest: the row as given is checked (and held) by the staging
+       exists (select 1 from staged_outcomes as s
+               where s.claim_id = o.claim_id and s.event = o.event and s."at" = o."at"
+                 and s."by" = o."by") as restaged
 from main.outcomes as o
 join claim_changes as c on c.change = 'changed' and c.claim_id = o.claim_id
 where o."at"::date < c.published_at::date;
@@ -95,8 +103,10 @@ outcome_counts as (
     from outcome_changes
 ),
 held as (
-    select count(*) filter (where reason <> $waiting)
-           + (select count(*) from outcomes_now_early) as quarantined
+    -- (an outcome held as early and checked again, early still, is not held anew)
+    select count(*) filter (where reason <> $waiting
+                              and not (was_waiting and starts_with(reason, $early)))
+           + (select count(*) from outcomes_now_early where not restaged) as quarantined
     from quarantine_new
 ),
 resolved as (
@@ -171,4 +181,5 @@ where o.claim_id = e.claim_id and o.event = e.event and o."at" = e."at" and o."b
 -- (after the checks above, which must not take these rows for rows checked again)
 insert into main.quarantine (file, line, reason, raw, kind, claim_id, quarantined_at)
 select file, null, reason, raw, 'outcomes', claim_id, now()::timestamp
-from outcomes_now_early;
+from outcomes_now_early
+where not restaged;

@@ -21,14 +21,16 @@ typed as (
            nullif(trim(note), '') as note
     from all_rows
 ),
--- The last row for an id wins even when it is invalid: then the claim is not loaded by this
--- ingest, and its outcomes are checked against the warehouse alone.
+-- The claims this ingest loads, as in ingest_merge.sql: the last row for an id in each file
+-- wins even when it is invalid, then the last file's valid one.
 staged_valid_claims as (
     select claim_id, published_at from (
-        select claim_id, published_at, reason from staged_claims where claim_id is not null
-        qualify row_number() over (partition by claim_id order by file_index desc, line desc) = 1
+        select claim_id, published_at, reason, file_index from staged_claims
+        where claim_id is not null
+        qualify row_number() over (partition by claim_id, file_index order by line desc) = 1
     )
     where reason is null
+    qualify row_number() over (partition by claim_id order by file_index desc) = 1
 ),
 known_claims as (
     select claim_id, published_at from staged_valid_claims
@@ -52,7 +54,7 @@ checked as (
                when t.event = 'rated' and verdict is null then 'rated without a verdict'
                when t.event = 'rated' and verdict_number is not null
                     and (verdict_number < 0 or verdict_number > 1)
-                   then 'verdict ' || verdict || ' is out of range (a number must be in [0, 1])'
+                   then 'verdict out of range: ''' || verdict || ''' (a number must be in [0, 1])'
                when t.event = 'rated' and verdict_number is null
                     and not list_contains($verdicts, verdict)
                    then 'unknown verdict ''' || verdict || ''' (expected true, mostly-true, '
