@@ -20,8 +20,8 @@ Rules (see the contract, "Sources and identity"):
   person, so pooling gives each identity a longer record), trailing clauses ("who spoke to
   Haaretz", "speaking on condition of anonymity", "familiar with the talks"), and puts the last
   word in the singular: "two senior Palestinian officials" is "palestinian official";
-  "witnesses" and "a witness" are one "witness". Unnamed groups are anonymous whether or not
-  an article opens them ("Gaza residents", "medics", "witnesses"). The
+  "witnesses" and "a witness" are one "witness". Unnamed groups in lower case are anonymous
+  without an article too ("Gaza residents", "medics", "witnesses"; not "Jehovah's Witnesses"). The
   identity is descriptor @ outlet.
 - Outlets fold the same way and lose a leading "the".
 """
@@ -83,9 +83,14 @@ _ORGANISATION_END = (
 _ANONYMOUS_PHRASE = r"(?-u:\b)(?:anonymous|anonymity|unnamed|familiar with|with knowledge of|on condition of)(?-u:\b)"
 _ROLE_NOUNS = (
     r"(?-u:\b)(?:officials?|sources?|diplomats?|insiders?|aides?|people|persons?|officers?|"
-    r"analysts?|negotiators?|mediators?|staffers?|advisers?|advisors?|figures?|members?|"
+    r"analysts?|negotiators?|mediators?|staffers?|advisers?|advisors?|figures?|members?)$"
+)
+# Unnamed groups, anonymous when written in lower case ("witnesses", "Gaza residents") or
+# alone ("Witnesses"); capitalised after other words they end an organisation's name
+# ("Jehovah's Witnesses", "United Auto Workers", "UN Panel of Experts").
+_GROUP_NOUNS = (
     r"(?:eye)?witness(?:es)?|residents?|medics?|doctors?|experts?|observers?|investigators?|"
-    r"activists?|employees?|workers?)$"
+    r"activists?|employees?|workers?"
 )
 _ACRONYMS = {"us", "uk", "un", "eu", "idf", "nato", "cia", "fbi", "pa", "plo", "uae", "gcc"}
 
@@ -103,11 +108,25 @@ def fold(text: pl.Expr) -> pl.Expr:
     )
 
 
+# After a comma, one or two capitalised words that are no title: given names ("Obama,
+# Barack"), not an apposition ("Hamas, the militant group", "Witkoff, US envoy").
+_GIVEN_NAMES = r"^\s*\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*)?\s*$"
+
+
 def _without_apposition(text: pl.Expr) -> pl.Expr:
-    """The name before a comma when it is a full name of two words or more ("Steve Witkoff,
-    US envoy"). One word before the comma may be a surname ("Obama, Barack"): the text is
-    kept whole then, as dropping the rest would merge every Obama into one."""
-    return text.str.replace(r"^(\s*[^\s,]+(?:\s+[^\s,]+)+)\s*,.*$", "$1").str.strip_chars()
+    """The name before the first comma: what follows is an apposition ("Steve Witkoff, US
+    envoy"), unless it is given names ("Obama, Barack", "Al Thani, Tamim"): then the text
+    is kept whole, as dropping them would merge every Obama into one."""
+    after = text.str.extract(r"^[^,]*,(.*)$", 1)
+    words = after.str.to_lowercase().str.replace_all(r"[^\p{L}\s]", "").str.split(" ")
+    given = after.str.contains(_GIVEN_NAMES) & ~words.list.eval(
+        pl.element().is_in(_TITLE_LIST)).list.any()
+    return (
+        pl.when(given.fill_null(False))
+        .then(text)
+        .otherwise(text.str.replace(r",.*$", ""))
+        .str.strip_chars()
+    )
 
 
 def _folded_name(source: pl.Expr, folded: pl.Expr) -> pl.Expr:
@@ -191,6 +210,8 @@ def infer_kind(source: pl.Expr, folded: pl.Expr | None = None) -> pl.Expr:
         folded.str.contains(_ANONYMOUS_START)
         | folded.str.contains(_ANONYMOUS_PHRASE)
         | core.str.contains(_ROLE_NOUNS)
+        | source.str.contains(rf"(?:^|\s)(?:{_GROUP_NOUNS})\s*$")
+        | folded.str.contains(rf"^(?:{_GROUP_NOUNS})$")
     )
     return pl.when(anonymous).then(pl.lit("anonymous")).otherwise(pl.lit("named"))
 
