@@ -1015,6 +1015,7 @@ def test_a_clean_jsonl_file_is_read_in_one_pass_by_the_json_reader(warehouse, tm
     con.execute(sql_text("ingest_staging.sql"))
 
     assert ingest._stage_fast(con, claims, 0, "claims", str(claims))
+    ingest._define_claim_changes(con, repeats=0)
     assert ingest._stage_fast(con, outcomes, 1, "outcomes", str(outcomes))
     assert con.execute("select claim_id, reason, change from staged_claims order by 1").fetchall() == [
         ("c1", None, "new"), ("c2", None, "new")]

@@ -341,17 +341,23 @@ def _fast_rows(fields: list[str]) -> str:
 _FROM_ROWS = "(select * from staged_rows where list_contains($files, file_index))"
 
 
-def _typed(kind: str, rows: str, claim_repeats: int) -> tuple[str, dict]:
+def _typed(kind: str, rows: str) -> tuple[str, dict]:
     """The statement adding the rows of `rows` (a relation shaped like staged_rows) to
     staged_claims or staged_outcomes, typed and checked, and the parameters of its checks.
-    Outcomes are checked against the staged claims; the last of repeated claim rows counts,
-    a window worth skipping when `claim_repeats` is 0."""
+    Outcomes are checked against the claims this ingest loads (claim_changes)."""
     text = sql_text(f"ingest_{kind}.sql").replace("__ROWS__", rows)
     if kind == "claims":
         return text, {}
-    if not claim_repeats:
-        text = _without_window(text, "qualify row_number() over (partition by claim_id")
     return text, {"events": EVENTS, "verdicts": VERDICT_WORDS, "waiting": WAITING}
+
+
+def _define_claim_changes(con: duckdb.DuckDBPyConnection, repeats: int) -> None:
+    """The view of the claims this ingest loads (ingest_claim_changes.sql), once the claims
+    are staged; its "last row wins" windows are left out when no id repeats (`repeats`)."""
+    text = sql_text("ingest_claim_changes.sql")
+    if not repeats:
+        text = _without_window(text, "qualify row_number() over (partition by claim_id")
+    con.execute(text)
 
 
 def _without_window(statement: str, opening: str) -> str:
@@ -361,8 +367,7 @@ def _without_window(statement: str, opening: str) -> str:
     return statement.replace(opening, "-- ")
 
 
-def _stage_fast(con: duckdb.DuckDBPyConnection, path: Path, index: int, kind: str, name: str,
-                claim_repeats: int = 0) -> bool:
+def _stage_fast(con: duckdb.DuckDBPyConnection, path: Path, index: int, kind: str, name: str) -> bool:
     """Read a JSON-lines file of `kind` with DuckDB's parallel JSON reader straight into
     staged_claims or staged_outcomes, typed and checked as it is read (one pass). False
     (nothing staged) when a line is not JSON or not an object, which the reader refuses.
@@ -370,7 +375,7 @@ def _stage_fast(con: duckdb.DuckDBPyConnection, path: Path, index: int, kind: st
     `_stage_kind` reads the file again line by line when a row turns out bad or an id
     repeats (quarantine needs the raw text and line number, the last repeated row wins)."""
     fields = CLAIM_FIELDS if kind == "claims" else OUTCOME_FIELDS
-    statement, params = _typed(kind, _fast_rows(fields), claim_repeats)
+    statement, params = _typed(kind, _fast_rows(fields))
     # DuckDB cannot tell how many rows a JSON file holds and guesses few, so it would build
     # its hash joins (outcomes with the known claims, a file with the warehouse's rows) on
     # the file's wide rows rather than on the narrow other side: the joins are planned as
@@ -717,13 +722,13 @@ def _record_text(handle, offset: int, kept: str, delimiter: str) -> str:
 
 
 def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, index: int, kind: str, name: str,
-                claim_repeats: int = 0, *, fast: bool = True) -> bool:
+                *, fast: bool = True) -> bool:
     """Stage the rows of one (already decompressed) file of `kind`; `name` is the file as the
     user gave it, for quarantine. True when its rows went straight into staged_claims or
     staged_outcomes, False when they are in staged_rows, still to be typed."""
     try:
         if _is_jsonl(path):
-            if fast and _stage_fast(con, path, index, kind, name, claim_repeats):
+            if fast and _stage_fast(con, path, index, kind, name):
                 return True
             _stage_lines(con, path, index, name)
         else:
@@ -734,18 +739,18 @@ def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, index: int, kind: st
 
 
 def _stage_kind(con: duckdb.DuckDBPyConnection, kind: str, indexes: list[int], readable: list[Path],
-                names: list[str], note: Progress, claim_repeats: int = 0) -> int:
+                names: list[str], note: Progress) -> int:
     """Stage, type and check every file of `kind` (claims before outcomes: outcomes are
     checked against the staged claims), then read again line by line each fast-read file
     with a bad or repeated row. Returns how many valid rows repeat a key of another."""
     from_rows = []
     for index in indexes:
         note(f"reading {Path(names[index]).name}")
-        if not _stage_file(con, readable[index], index, kind, names[index], claim_repeats):
+        if not _stage_file(con, readable[index], index, kind, names[index]):
             from_rows.append(index)
     if kind == "outcomes" and _stage_waiting(con):
         from_rows.append(-1)
-    _type_rows(con, kind, from_rows, claim_repeats)
+    _type_rows(con, kind, from_rows)
     redo, repeats = _redo_and_repeats(con, kind)
     if redo:
         note("re-reading files with bad rows line by line")
@@ -753,15 +758,15 @@ def _stage_kind(con: duckdb.DuckDBPyConnection, kind: str, indexes: list[int], r
                     {"redo": redo})
         for index in redo:
             _stage_file(con, readable[index], index, kind, names[index], fast=False)
-        _type_rows(con, kind, redo, claim_repeats)
+        _type_rows(con, kind, redo)
         repeats = _redo_and_repeats(con, kind)[1]
     return repeats
 
 
-def _type_rows(con: duckdb.DuckDBPyConnection, kind: str, files: list[int], claim_repeats: int) -> None:
+def _type_rows(con: duckdb.DuckDBPyConnection, kind: str, files: list[int]) -> None:
     """Type and check the rows of `files` held in staged_rows."""
     if files:
-        statement, params = _typed(kind, _FROM_ROWS, claim_repeats)
+        statement, params = _typed(kind, _FROM_ROWS)
         con.execute(statement, params | {"files": files})
 
 
@@ -800,8 +805,8 @@ def ingest(
         claim_files = [i for i, k in kinds.items() if k == "claims"]
         outcome_files = [i for i, k in kinds.items() if k == "outcomes"]
         claim_repeats = _stage_kind(con, "claims", claim_files, readable, names, note)
-        outcome_repeats = _stage_kind(con, "outcomes", outcome_files, readable, names, note,
-                                      claim_repeats)
+        _define_claim_changes(con, claim_repeats)
+        outcome_repeats = _stage_kind(con, "outcomes", outcome_files, readable, names, note)
     note("identifying sources")
     _identify(con)
 
@@ -809,7 +814,7 @@ def ingest(
         con.execute("begin")
     try:
         note("merging")
-        counts = _merge(con, (claim_repeats, outcome_repeats), dry_run=dry_run)
+        counts = _merge(con, outcome_repeats, dry_run=dry_run)
         if not dry_run:
             note("updating sources and outlets")
             refresh_identities(con, repoint=False)
@@ -836,8 +841,8 @@ def _stage_waiting(con: duckdb.DuckDBPyConnection) -> int:
     waiting = """(select file, line, raw from main.quarantine
                   where reason = $waiting
                      or (kind = 'outcomes' and starts_with(reason, $early)
-                         and claim_id in (select claim_id from staged_claims
-                                          where reason is null and change = 'changed')))"""
+                         and claim_id in (select claim_id from claim_changes
+                                          where change = 'changed')))"""
     return con.execute(
         f"insert into staged_rows by name {_from_raw(waiting, file='file', index='-1')}",
         {"waiting": WAITING, "early": EARLY},
@@ -905,17 +910,16 @@ def _redo_and_repeats(con: duckdb.DuckDBPyConnection, kind: str) -> tuple[list[i
     return sorted(bad or []), repeats
 
 
-def _merge(con: duckdb.DuckDBPyConnection, repeats: tuple[int, int], *, dry_run: bool) -> dict[str, int]:
-    """Classify staged rows against the warehouse and (unless dry) write them. `repeats`:
-    how many valid claim and outcome rows repeat a key (the dedupe windows are skipped when 0)."""
+def _merge(con: duckdb.DuckDBPyConnection, outcome_repeats: int, *, dry_run: bool) -> dict[str, int]:
+    """Classify staged rows against the warehouse and (unless dry) write them.
+    `outcome_repeats`: how many valid outcome rows repeat a key (the dedupe window is skipped
+    when 0)."""
     statements = sql_text("ingest_merge.sql").split(";\n")
     for statement in statements:
         text = statement.strip()
         if not text or (dry_run and text.startswith("-- write")):
             continue
-        if "-- dedupe: the last row for an id" in text and not repeats[0]:
-            text = _without_window(text, "qualify row_number() over (partition by claim_id")
-        if "-- dedupe: the last row for a key" in text and not repeats[1]:
+        if "-- dedupe: the last row for a key" in text and not outcome_repeats:
             text = _without_window(text, "qualify row_number() over (")
         params = {"waiting": WAITING, "early": EARLY}
         con.execute(text, {k: v for k, v in params.items() if f"${k}" in text})

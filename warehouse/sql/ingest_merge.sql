@@ -1,19 +1,7 @@
 -- Classify staged rows against the warehouse, then write them. Statements marked
 -- "-- write" are skipped by a dry run; the rest only build temp tables.
--- Views, not copies: staged_claims and staged_outcomes already say what each row would do.
-create or replace temp view claim_changes as
-select * from (
-    select * from staged_claims
-    where claim_id is not null
-    -- dedupe: the last row for an id in each file wins (skipped when no id repeats: a sort
-    -- of every row), even an invalid one: it is quarantined, and no earlier row of its id in
-    -- that file loads
-    qualify row_number() over (partition by claim_id, file_index order by line desc) = 1
-)
-where reason is null
--- then the last file's (skipped the same way)
-qualify row_number() over (partition by claim_id order by file_index desc) = 1;
-
+-- Views, not copies: staged_claims and staged_outcomes already say what each row would do
+-- (claim_changes, the claims this ingest loads, is ingest_claim_changes.sql).
 -- The claims to write with their identities: source_identities, outlet_identities and
 -- subject_keys come from Polars (warehouse.identity, on distinct values), aliases apply.
 create or replace temp view claim_rows as

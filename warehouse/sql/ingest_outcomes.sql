@@ -21,22 +21,12 @@ typed as (
            nullif(trim(note), '') as note
     from all_rows
 ),
--- The claims this ingest loads, as in ingest_merge.sql: the last row for an id in each file
--- wins even when it is invalid, then the last file's valid one.
-staged_valid_claims as (
-    select claim_id, published_at from (
-        select claim_id, published_at, reason, file_index from staged_claims
-        where claim_id is not null
-        qualify row_number() over (partition by claim_id, file_index order by line desc) = 1
-    )
-    where reason is null
-    qualify row_number() over (partition by claim_id order by file_index desc) = 1
-),
+-- The claims this ingest loads (ingest_claim_changes.sql), then those already loaded.
 known_claims as (
-    select claim_id, published_at from staged_valid_claims
+    select claim_id, published_at from claim_changes
     union all
     select claim_id, published_at from main.claims
-    where claim_id not in (select claim_id from staged_valid_claims)
+    where claim_id not in (select claim_id from claim_changes)
 ),
 checked as (
     select t.*, k.published_at,
