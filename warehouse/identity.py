@@ -139,15 +139,21 @@ def _folded_name(source: pl.Expr, folded: pl.Expr) -> pl.Expr:
     )
 
 
+def _title_stays(stripped: pl.Expr, folded: pl.Expr) -> pl.Expr:
+    """Whether a name keeps its titles: nothing is left without them, the title is part of an
+    organisation's name ("General Motors", on the folded name), or what is left is no name
+    (_NOT_A_NAME, or a title alone)."""
+    return (
+        (stripped.str.len_chars() == 0)
+        | folded.str.contains(_ORGANISATION_END)
+        | stripped.str.contains(_NOT_A_NAME)
+        | stripped.str.to_lowercase().is_in(_TITLE_LIST)
+    )
+
+
 def _untitled(folded_name: pl.Expr) -> pl.Expr:
     stripped = folded_name.str.replace(_TITLE_PREFIX, "")
-    keep = (
-        (stripped.str.len_chars() == 0)
-        | folded_name.str.contains(_ORGANISATION_END)
-        | stripped.str.contains(_NOT_A_NAME)
-        | stripped.is_in(_TITLE_LIST)
-    )
-    return pl.when(keep).then(folded_name).otherwise(stripped)
+    return pl.when(_title_stays(stripped, folded_name)).then(folded_name).otherwise(stripped)
 
 
 def named_key(source: pl.Expr) -> pl.Expr:
@@ -161,13 +167,7 @@ def named_display(source: pl.Expr, folded_name: pl.Expr | None = None) -> pl.Exp
     cleaned = _without_apposition(source).str.replace_all(r"\s+", " ")
     stripped = cleaned.str.replace(f"(?i){_TITLE_PREFIX}", "")
     folded = fold(cleaned) if folded_name is None else folded_name
-    keep = (
-        (stripped.str.len_chars() == 0)
-        | folded.str.contains(_ORGANISATION_END)
-        | stripped.str.contains(_NOT_A_NAME)
-        | stripped.str.to_lowercase().is_in(_TITLE_LIST)
-    )
-    return pl.when(keep).then(cleaned).otherwise(stripped)
+    return pl.when(_title_stays(stripped, folded)).then(cleaned).otherwise(stripped)
 
 
 def _singular(words: pl.Expr) -> pl.Expr:
