@@ -319,3 +319,32 @@ def test_the_ceasefire_identities(ceasefire, ingest_ok, query):
         ("Palestinian official @ Times of Israel", "anonymous"),
     ]
     assert query("select source_name from claims where claim_id = 'gz-005'") == [("Steve Witkoff",)]
+
+
+# ------------------------------------------------------- the step-by-step frames, the same rules
+
+TRICKY_NAMES = [
+    "Steve Witkoff", "  STEVE   witkoff  ", "US special envoy Steve Witkoff", "Steve Witkoff, US envoy",
+    "Obama, Barack", "Al Thani, Tamim", "Hamas, the militant group", "Emir of Qatar",
+    "Prime Minister of Qatar", "Martin Luther King Jr.", "UN Secretary General Antonio Guterres",
+    "Secretary General", "Prime Minister", "General Motors", "Justice Department",
+    "Senior Hamas official Basem Naim", "Former Israeli Prime Minister Naftali Bennett",
+    "Dr. Anthony Fauci", "Sheikh Tamim bin Hamad Al Thani", "Benjamín Netanyahu", "مسؤول فلسطيني",
+    "Witnesses", "Jehovah's Witnesses", "", ",", "King", "Foreign Minister, Egypt",
+]
+
+
+def test_named_keys_frame_gives_named_key():
+    """The ingest keys subjects and deniers with the step-by-step frame (named_keys): the
+    same keys as the named_key expression the rules are written in."""
+    frame = pl.LazyFrame({"name": TRICKY_NAMES})
+    staged = identity.named_keys(frame, "name", "key").collect()["key"].to_list()
+    assert staged == apply(identity.named_key, TRICKY_NAMES)
+
+
+def test_identify_sources_gives_the_expressions_keys_and_displays():
+    rows = identity.identify_sources(pl.DataFrame(
+        {"source": TRICKY_NAMES, "source_kind": ["named"] * len(TRICKY_NAMES)}))
+    rows = rows.sort(pl.col("source").map_elements(TRICKY_NAMES.index, return_dtype=pl.Int64))
+    assert rows["source_key"].to_list() == apply(identity.named_key, TRICKY_NAMES)
+    assert rows["source_display"].to_list() == apply(identity.named_display, TRICKY_NAMES)

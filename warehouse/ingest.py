@@ -863,17 +863,31 @@ def _identify(con: duckdb.DuckDBPyConnection) -> None:
     sources = identity.identify_sources(
         distinct.filter(pl.col("is_source")).select("source", "source_kind"))
     outlets = identity.identify_outlets(distinct.filter(pl.col("is_outlet")).select("outlet"))
+    # Subjects and those who denied or contradicted a claim are people: each distinct name
+    # is keyed once (named_keys); corroborations come from outlets.
+    bys = fetch_frame(con, """
+        select distinct event, "by" from staged_outcomes where reason is null""")
+    people = pl.concat([
+        distinct.filter(pl.col("is_subject") & pl.col("subject").is_not_null())
+        .select(pl.col("subject").alias("name")),
+        bys.filter((pl.col("event") != "corroborated") & (pl.col("by") != ""))
+        .select(pl.col("by").alias("name")),
+    ]).unique()
+    people = identity.named_keys(people.lazy(), "name", "key").collect()
     subjects = (
         distinct.filter(pl.col("is_subject") & pl.col("subject").is_not_null())
         .select("subject")
-        .with_columns(subject_key=identity.named_key(pl.col("subject")))
+        .join(people, left_on="subject", right_on="name", how="left")
+        .rename({"key": "subject_key"})
     )
-    bys = fetch_frame(con, """
-        select distinct event, "by" from staged_outcomes where reason is null""")
-    bys = bys.with_columns(
-        by_key=pl.when(pl.col("by") == "").then(pl.lit(""))
-        .when(pl.col("event") == "corroborated").then(identity.outlet_key(pl.col("by")))
-        .otherwise(identity.named_key(pl.col("by")))
+    corroborators = (bys.filter(pl.col("event") == "corroborated").select("by").unique()
+                     .with_columns(outlet=identity.outlet_key(pl.col("by"))))
+    bys = (
+        bys.join(people, left_on="by", right_on="name", how="left")
+        .join(corroborators, on="by", how="left")
+        .select("event", "by", by_key=pl.when(pl.col("by") == "").then(pl.lit(""))
+                .when(pl.col("event") == "corroborated").then(pl.col("outlet"))
+                .otherwise(pl.col("key")))
     )
     frames = {"source_identities": sources, "outlet_identities": outlets,
               "subject_keys": subjects, "by_keys": bys}
