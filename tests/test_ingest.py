@@ -1140,6 +1140,14 @@ def test_a_claim_redated_with_its_outcomes_given_again_holds_each_outcome_once(
     assert query("select line from quarantine") == [(1,)]  # the row as given, with its line
 
 
+def test_the_early_outcomes_lookup_is_what_an_ingest_without_changed_claims_leaves_out():
+    """The merge leaves out the lookup of early outcomes among the staged ones by matching its
+    text: should the SQL change shape, the match (and the saving) would silently go."""
+    from warehouse.connection import sql_text
+
+    assert len(re.findall(ingest._RESTAGED_LOOKUP, sql_text("ingest_merge.sql"))) == 1
+
+
 def test_an_outcome_rejected_as_early_loads_when_its_claims_date_is_corrected(
     warehouse, tmp_path, rows, ingest_ok, query
 ):

@@ -56,9 +56,9 @@ select o.claim_id, c.file,
                 "by": nullif(o."by", ''), verdict: o.verdict, url: o.url, note: o.note})::varchar as raw,
        o.event, o."at", o."by",
        -- given again in this ingest: the row as given is checked (and held) by the staging
-       exists (select 1 from staged_outcomes as s
-               where s.claim_id = o.claim_id and s.event = o.event and s."at" = o."at"
-                 and s."by" = o."by") as restaged
+       -- (a lookup in every staged outcome, left out when no claim changed: then no row
+       -- is early, and DuckDB would still build it)
+       exists (select 1 from staged_outcomes as s where s.claim_id = o.claim_id and s.event = o.event and s."at" = o."at" and s."by" = o."by") as restaged
 from main.outcomes as o
 join claim_changes as c on c.change = 'changed' and c.claim_id = o.claim_id
 where o."at"::date < c.published_at::date;
