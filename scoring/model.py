@@ -284,6 +284,7 @@ def _model_scores(features: pl.DataFrame, names: list[str], train: pl.DataFrame,
             text_model = None
             if words is not None:
                 f_text, text_model = text_feature(words.result(), train_rows, y_train,
+                                                  train["settled_on"].to_numpy(),
                                                   random_state, pool)
             x_all = inputs.result()
             if text_model is not None:

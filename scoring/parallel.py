@@ -1,6 +1,6 @@
 """Independent pieces of model work side by side, one per core, each single-threaded inside.
 
-The fits of a run (three text models, three candidates) and the scoring of blocks of rows do
+The fits of a run (the text models, three candidates) and the scoring of blocks of rows do
 not depend on each other, and their heavy loops release the GIL, so Python threads put the
 cores to work. Inside each piece OpenMP (scikit-learn's trees) stays at one thread, as BLAS
 does (see scoring.model): no thread pool of theirs spins waiting for another. Results come

@@ -3,16 +3,15 @@
 Words are lower-cased, split on spaces and punctuation and hashed into a fixed number of
 columns (no vocabulary to store); a TF-IDF weighting and a regularised logistic regression
 learn which words go with claims that held up. Its output enters the claim model as one
-feature, `f_text`: for a training claim always from a text model that did not see that
-claim's verdict (out of fold), so the claim model learns how far to trust it.
+feature, `f_text`.
 
-Out of fold is not out of time: the older half of the text model's claims is scored by a
-model fitted on the newer half, whose verdicts came later. The claims being scored (open at
-the as-of date) only ever get a model fitted on verdicts known by then, so no score sees the
-future; what the future half informs is how much weight the claim model learns for the words.
-A time-forward scheme (each half scored by older claims only) would leave the oldest claims
-with no text value at all; it has not been tried. Where the meaning of words drifts, it
-would be the one to prefer.
+Like every feature, a training claim's f_text is what was known just before the claim was
+settled: the training claims are cut, in the order they were settled, into TEXT_BLOCKS
+blocks, and each block is scored by a text model fitted on claims settled before that block's
+first day (the oldest block, with nothing before it, gets 0: no information). So the claim
+model learns how far to trust the words from text models that, like the one scoring the open
+claims, never saw a later verdict, nor the claim's own. The open claims, and every other
+claim, are scored by the model fitted on the most recent training claims.
 """
 
 from __future__ import annotations
@@ -30,9 +29,11 @@ if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
 
 N_COLUMNS = 1 << 18
-# The most recent training claims the text model learns from; it is fitted three times
-# (two out-of-fold halves and the whole), so this bounds the cost on big warehouses.
+# The most recent training claims the text model learns from (bounds the cost on big
+# warehouses); a model that scores one block of training claims learns from half as many.
 MAX_TEXT_ROWS = 20_000
+# Blocks of training claims, each scored by a text model of the claims settled before it.
+TEXT_BLOCKS = 4
 # Fewer training claims than this with text and the feature stays at 0 (no information).
 MIN_TEXT_ROWS = 200
 _PUNCTUATION = [
@@ -143,26 +144,36 @@ def text_feature(
     words: sparse.csr_matrix,
     train: np.ndarray,
     y_train: np.ndarray,
+    train_days: np.ndarray,
     random_state: int = 0,
     pool: ThreadPoolExecutor | None = None,
 ) -> tuple[np.ndarray, Pipeline | None]:
     """f_text (log-odds that a claim holds up, from its words) for every row of `words`.
 
-    `train` are the row numbers of the training claims, oldest first, with labels `y_train`.
-    The most recent MAX_TEXT_ROWS of them teach the text model; each of those gets its value
-    from a model fitted on the other half of them (out of fold), every other row from the
-    model fitted on all of them. Returns the feature and the fitted model (None and zeros
-    when there is too little text to learn from). The three models are fitted side by side
-    on `pool` (scoring.parallel; a new one when None).
+    `train` are the row numbers of the training claims in the order they were settled, with
+    labels `y_train` and the days they were settled, `train_days` (ascending, any integer or
+    date type). Each of TEXT_BLOCKS blocks of them gets its value from a model fitted on the
+    claims settled before the block's first day (at most MAX_TEXT_ROWS // 2, the most recent;
+    0 where there are too few, as for the oldest block); every other row from the model fitted
+    on the most recent MAX_TEXT_ROWS. Returns the feature and that model (None and zeros when
+    there is too little text to learn from). The models are fitted side by side on `pool`
+    (scoring.parallel; a new one when None).
     """
     feature = np.zeros(words.shape[0])
     rows, y = train[-MAX_TEXT_ROWS:], y_train[-MAX_TEXT_ROWS:]
     if len(rows) < MIN_TEXT_ROWS or not _usable(y) or words[rows].nnz == 0:
         return feature, None
-    half = len(rows) // 2
-    folds = [(rows[:half], y[:half], rows[half:]), (rows[half:], y[half:], rows[:half])]
-    if not all(_usable(fold_y) for _, fold_y, _ in folds):
-        return feature, None
+    # The model on the most recent claims first: it also scores every row, the longest job.
+    jobs = [(rows, y, None)]
+    edges = np.linspace(0, len(train), TEXT_BLOCKS + 1).astype(int)
+    for start, stop in zip(edges[1:-1], edges[2:]):
+        # Settled before the block's first day: a claim settled that day was not known the
+        # day before, when the block's first claims are described.
+        before = int(np.searchsorted(train_days, train_days[start], side="left"))
+        fit = slice(max(0, before - MAX_TEXT_ROWS // 2), before)
+        if before < MIN_TEXT_ROWS or not _usable(y_train[fit]):
+            continue
+        jobs.append((train[fit], y_train[fit], train[start:stop]))
 
     def fitted(job: tuple) -> tuple[Pipeline, np.ndarray]:
         fit_rows, fit_y, predict_rows = job
@@ -170,9 +181,9 @@ def text_feature(
         scored = words if predict_rows is None else words[predict_rows]
         return model, text_probability(model, scored)
 
-    # The model on all of them first: it also scores every row, the longest job.
-    (model, p_every_row), *out_of_fold = side_by_side(fitted, [(rows, y, None), *folds], pool)
+    (model, p_every_row), *blocks = side_by_side(fitted, jobs, pool)
     feature[:] = _logit(p_every_row)
-    for (_, _, predict_rows), (_, p) in zip(folds, out_of_fold):
+    feature[train] = 0.0
+    for (_, _, predict_rows), (_, p) in zip(jobs[1:], blocks):
         feature[predict_rows] = _logit(p)
     return feature, model

@@ -151,6 +151,46 @@ def test_the_text_models_shortcut_says_what_its_pipeline_says(fitted_world):
     assert np.allclose(text_probability(model, empty), model.predict_proba(empty)[:, 1])
 
 
+def _texts_with_a_signal(n: int = 1200, seed: int = 0):
+    """Hashed words of n training claims, in the order they were settled (35 a day), and
+    their labels: a word that goes with claims that held up, and noise."""
+    rng = np.random.default_rng(seed)
+    y = (rng.random(n) < 0.5).astype(int)
+    noise = [f"w{i}" for i in range(50)]
+    texts = [" ".join(["solid" if label and rng.random() < 0.7 else "shaky"]
+                      + list(rng.choice(noise, 6))) for label in y]
+    words = hashed_words(pl.Series("text", texts))
+    return words, np.arange(n), y, np.arange(n) // 35
+
+
+def test_a_training_claims_text_value_never_sees_a_later_verdict():
+    """f_text of a training claim is what the words said the day before it was settled: the
+    verdicts of claims settled later, even on the same day, never move it."""
+    from scoring.text_model import TEXT_BLOCKS, text_feature
+
+    words, train, y, days = _texts_with_a_signal()
+    before, model = text_feature(words, train, y, days)
+    assert model is not None
+    block = len(train) // TEXT_BLOCKS
+    # the oldest block has nothing settled before it: no information
+    assert np.all(before[:block] == 0.0)
+    assert np.abs(before[block:]).max() > 0.5  # the others learned the signal word
+
+    later = y.copy()
+    later[-block:] = 1 - later[-block:]  # the newest block's verdicts turned around
+    after, _ = text_feature(words, train, later, days)
+    np.testing.assert_array_equal(after[:-block], before[:-block])
+
+    # the claims settled on the same day as a block's first claim, just before it
+    first_day = days[block]
+    same_day = (days == first_day) & (train < block)
+    assert same_day.any()
+    turned = y.copy()
+    turned[same_day] = 1 - turned[same_day]
+    again, _ = text_feature(words, train, turned, days)
+    np.testing.assert_array_equal(again[block:2 * block], before[block:2 * block])
+
+
 def test_scores_do_not_depend_on_how_the_rows_are_blocked(fitted_world, monkeypatch):
     features, scores, _ = fitted_world
     monkeypatch.setattr(parallel, "BLOCK_ROWS", 97)  # many small blocks, the last one short
