@@ -23,6 +23,7 @@ ID_COLUMNS = [
     "outlet",
     "published",
     "label",
+    "first_label",
     "settled_on",
     "knowledge_day",
     "denied",
@@ -45,7 +46,8 @@ def claim_features(claims: pl.LazyFrame, outcomes: pl.LazyFrame, as_of: date) ->
     """Features of every claim published on or before `as_of`, sorted by claim_id.
 
     Columns: claim_id, source_id, kind, affiliation, outlet, published, label (Int8, the label
-    at `as_of`, null while unsettled), settled_on (first settling day, null while unsettled),
+    at `as_of`, null while unsettled), first_label (the label it got when first settled: a
+    later retraction can change `label`), settled_on (first settling day, null while unsettled),
     knowledge_day (as_of if unsettled, else settled_on - 1 day), denied and contradicted
     (at least one such event by `as_of`), base_rate (overall true-rate at knowledge_day),
     src_published, out_published and grp_published (other claims of the source, outlet and
@@ -107,7 +109,7 @@ def claim_features(claims: pl.LazyFrame, outcomes: pl.LazyFrame, as_of: date) ->
 
     parts = [
         numbered.drop("claim_number"),
-        base.select("label", "settled_on", "knowledge_day", "denied", "contradicted"),
+        base.select("label", "first_label", "settled_on", "knowledge_day", "denied", "contradicted"),
         in_order(claim_evidence(base, outcomes, as_of)),
         in_order(records_at(base, outcomes, as_of)),
         in_order(text_cues(claims)),

@@ -209,7 +209,7 @@ def score_claims(
     names = feature_names(features)
     # Rows are in claim_id order, so (settled_on, row) is (settled_on, claim_id) in integers.
     settled = (
-        features.select("label", "settled_on")
+        features.select("label", "first_label", "settled_on")
         .with_row_index("row")
         .filter(pl.col("label").is_not_null())
         .sort("settled_on", "row")
@@ -283,9 +283,9 @@ def _model_scores(features: pl.DataFrame, names: list[str], train: pl.DataFrame,
         with thread_limits().limit(limits=1):
             text_model = None
             if words is not None:
-                f_text, text_model = text_feature(words.result(), train_rows, y_train,
-                                                  train["settled_on"].to_numpy(),
-                                                  random_state, pool)
+                f_text, text_model = text_feature(
+                    words.result(), train_rows, y_train, train["settled_on"].to_numpy(),
+                    train["first_label"].to_numpy().astype(int), random_state, pool)
             x_all = inputs.result()
             if text_model is not None:
                 x_all[:, -1] = f_text

@@ -22,7 +22,8 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 # One thread per core this process may use (two on the nightly machine); a phase of the
-# model has at most three independent fits, and blocks gain little beyond four.
+# model has at most four independent fits (the text models), and blocks gain little beyond
+# four.
 WORKERS = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                      else os.cpu_count() or 1))
 # Rows scored at a time by `blockwise`: a block of a feature matrix, with the copies a

@@ -5,13 +5,15 @@ columns (no vocabulary to store); a TF-IDF weighting and a regularised logistic 
 learn which words go with claims that held up. Its output enters the claim model as one
 feature, `f_text`.
 
-Like every feature, a training claim's f_text is what was known just before the claim was
-settled: the training claims are cut, in the order they were settled, into TEXT_BLOCKS
-blocks, and each block is scored by a text model fitted on claims settled before that block's
-first day (the oldest block, with nothing before it, gets 0: no information). So the claim
-model learns how far to trust the words from text models that, like the one scoring the open
-claims, never saw a later verdict, nor the claim's own. The open claims, and every other
-claim, are scored by the model fitted on the most recent training claims.
+f_text is how far a claim's words move the log-odds from the base rate of the claims the text
+model learned from (0: they say nothing). Like every feature, a training claim's f_text is
+what was known just before the claim was settled: the training claims are cut, in the order
+they were settled, into TEXT_BLOCKS blocks, and each block is scored by a text model fitted on
+the claims settled before that block's first day, with the labels they had then (the oldest
+block, with nothing before it, gets 0). So the claim model learns how far to trust the words
+from text models that, like the one scoring the open claims, never saw a later verdict, nor
+the claim's own. The open claims, and every other claim, are scored by the model fitted on
+the most recent training claims.
 """
 
 from __future__ import annotations
@@ -145,19 +147,24 @@ def text_feature(
     train: np.ndarray,
     y_train: np.ndarray,
     train_days: np.ndarray,
+    y_first: np.ndarray,
     random_state: int = 0,
     pool: ThreadPoolExecutor | None = None,
 ) -> tuple[np.ndarray, Pipeline | None]:
-    """f_text (log-odds that a claim holds up, from its words) for every row of `words`.
+    """f_text for every row of `words`: how far its words move the log-odds that it holds up
+    from the base rate of the claims the text model learned from (0: the words say nothing).
 
     `train` are the row numbers of the training claims in the order they were settled, with
-    labels `y_train` and the days they were settled, `train_days` (ascending, any integer or
-    date type). Each of TEXT_BLOCKS blocks of them gets its value from a model fitted on the
-    claims settled before the block's first day (at most MAX_TEXT_ROWS // 2, the most recent;
-    0 where there are too few, as for the oldest block); every other row from the model fitted
-    on the most recent MAX_TEXT_ROWS. Returns the feature and that model (None and zeros when
-    there is too little text to learn from). The models are fitted side by side on `pool`
-    (scoring.parallel; a new one when None).
+    their labels at the as-of date `y_train`, the days they were settled `train_days`
+    (ascending, any integer or date type) and the labels they got that day `y_first`. Each of
+    TEXT_BLOCKS blocks of them gets its value from a model fitted on the claims settled
+    before the block's first day, with the labels they got then (a later retraction was not
+    known; at most MAX_TEXT_ROWS // 2 claims, the most recent); 0 where there are too few, as
+    for the oldest block. Every other row gets its value from the model fitted on the most
+    recent MAX_TEXT_ROWS training claims. Returns the feature and that model; zeros and None
+    when there is too little text to learn from, or no block could be scored (the claim
+    model would have nothing to learn the words' weight from). The models are fitted side
+    by side on `pool` (scoring.parallel; a new one when None).
     """
     feature = np.zeros(words.shape[0])
     rows, y = train[-MAX_TEXT_ROWS:], y_train[-MAX_TEXT_ROWS:]
@@ -171,19 +178,21 @@ def text_feature(
         # day before, when the block's first claims are described.
         before = int(np.searchsorted(train_days, train_days[start], side="left"))
         fit = slice(max(0, before - MAX_TEXT_ROWS // 2), before)
-        if before < MIN_TEXT_ROWS or not _usable(y_train[fit]):
+        if before < MIN_TEXT_ROWS or not _usable(y_first[fit]) or words[train[fit]].nnz == 0:
             continue
-        jobs.append((train[fit], y_train[fit], train[start:stop]))
+        jobs.append((train[fit], y_first[fit], train[start:stop]))
+    if len(jobs) == 1:
+        return feature, None
 
     def fitted(job: tuple) -> tuple[Pipeline, np.ndarray]:
         fit_rows, fit_y, predict_rows = job
         model = text_pipeline(random_state).fit(words[fit_rows], fit_y)
         scored = words if predict_rows is None else words[predict_rows]
-        return model, text_probability(model, scored)
+        return model, _logit(text_probability(model, scored)) - _logit(np.mean(fit_y))
 
-    (model, p_every_row), *blocks = side_by_side(fitted, jobs, pool)
-    feature[:] = _logit(p_every_row)
+    (model, every_row), *blocks = side_by_side(fitted, jobs, pool)
+    feature[:] = every_row
     feature[train] = 0.0
-    for (_, _, predict_rows), (_, p) in zip(jobs[1:], blocks):
-        feature[predict_rows] = _logit(p)
+    for (_, _, predict_rows), (_, values) in zip(jobs[1:], blocks):
+        feature[predict_rows] = values
     return feature, model

@@ -151,13 +151,14 @@ def test_the_text_models_shortcut_says_what_its_pipeline_says(fitted_world):
     assert np.allclose(text_probability(model, empty), model.predict_proba(empty)[:, 1])
 
 
-def _texts_with_a_signal(n: int = 1200, seed: int = 0):
+def _texts_with_a_signal(n: int = 1200, seed: int = 0, true_share: float = 0.5,
+                         signal: bool = True):
     """Hashed words of n training claims, in the order they were settled (35 a day), and
-    their labels: a word that goes with claims that held up, and noise."""
+    their labels: a word that goes with claims that held up (unless not `signal`), and noise."""
     rng = np.random.default_rng(seed)
-    y = (rng.random(n) < 0.5).astype(int)
+    y = (rng.random(n) < true_share).astype(int)
     noise = [f"w{i}" for i in range(50)]
-    texts = [" ".join(["solid" if label and rng.random() < 0.7 else "shaky"]
+    texts = [" ".join(["solid" if signal and label and rng.random() < 0.7 else "shaky"]
                       + list(rng.choice(noise, 6))) for label in y]
     words = hashed_words(pl.Series("text", texts))
     return words, np.arange(n), y, np.arange(n) // 35
@@ -165,11 +166,12 @@ def _texts_with_a_signal(n: int = 1200, seed: int = 0):
 
 def test_a_training_claims_text_value_never_sees_a_later_verdict():
     """f_text of a training claim is what the words said the day before it was settled: the
-    verdicts of claims settled later, even on the same day, never move it."""
+    verdicts of claims settled later, even on the same day, and later retractions of claims
+    settled before, never move it."""
     from scoring.text_model import TEXT_BLOCKS, text_feature
 
     words, train, y, days = _texts_with_a_signal()
-    before, model = text_feature(words, train, y, days)
+    before, model = text_feature(words, train, y, days, y)
     assert model is not None
     block = len(train) // TEXT_BLOCKS
     # the oldest block has nothing settled before it: no information
@@ -178,7 +180,7 @@ def test_a_training_claims_text_value_never_sees_a_later_verdict():
 
     later = y.copy()
     later[-block:] = 1 - later[-block:]  # the newest block's verdicts turned around
-    after, _ = text_feature(words, train, later, days)
+    after, _ = text_feature(words, train, later, days, later)
     np.testing.assert_array_equal(after[:-block], before[:-block])
 
     # the claims settled on the same day as a block's first claim, just before it
@@ -187,8 +189,36 @@ def test_a_training_claims_text_value_never_sees_a_later_verdict():
     assert same_day.any()
     turned = y.copy()
     turned[same_day] = 1 - turned[same_day]
-    again, _ = text_feature(words, train, turned, days)
+    again, _ = text_feature(words, train, turned, days, turned)
     np.testing.assert_array_equal(again[block:2 * block], before[block:2 * block])
+
+    # old claims retracted by the as-of date: their label then, not now, taught the blocks
+    retracted = y.copy()
+    retracted[: 2 * block] = 0
+    now, _ = text_feature(words, train, retracted, days, y)
+    np.testing.assert_array_equal(now[train], before[train])
+
+
+def test_text_value_zero_means_the_words_say_nothing_whatever_the_base_rate():
+    from scoring.text_model import TEXT_BLOCKS, text_feature
+
+    words, train, y, days = _texts_with_a_signal(true_share=0.8, signal=False)
+    values, model = text_feature(words, train, y, days, y)
+    assert model is not None
+    scored = values[len(train) // TEXT_BLOCKS:]
+    # an uncentred log-odds would sit near log(0.8 / 0.2) = 1.39 here
+    assert abs(scored.mean()) < 0.2
+
+
+def test_without_a_day_before_to_learn_from_the_text_feature_is_left_out():
+    """All training claims settled on one day: no block has claims settled before it, so no
+    training claim can say what its words were worth, and the words are left out (not fed
+    to the claim model as a column of zeros)."""
+    from scoring.text_model import text_feature
+
+    words, train, y, _ = _texts_with_a_signal()
+    values, model = text_feature(words, train, y, np.zeros(len(train), dtype=int), y)
+    assert model is None and not values.any()
 
 
 def test_scores_do_not_depend_on_how_the_rows_are_blocked(fitted_world, monkeypatch):
