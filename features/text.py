@@ -7,6 +7,13 @@ import polars as pl
 HEDGES = (
     "reportedly",
     "allegedly",
+    "alleged",
+    "apparently",
+    "purportedly",
+    "supposedly",
+    "unverified",
+    "possibly",
+    "perhaps",
     "claimed",
     "according to",
     "sources say",

@@ -273,6 +273,17 @@ def test_text_cues():
     assert rows["empty"]["f_words"] == 0 and rows["empty"]["f_length"] == 0
 
 
+@pytest.mark.parametrize("text, hedges", [
+    ("Hamas apparently accepted the proposal.", 1),
+    ("The alleged deal was supposedly signed, perhaps on Monday.", 3),
+    ("Unverified reports say the crossing possibly reopened.", 2),
+    ("An apparent deal, supposed to hold, was never seen.", 0),  # not hedges in this form
+])
+def test_hedging_words_are_counted(text, hedges):
+    frame = pl.LazyFrame({"claim_id": ["c"], "text": [text]})
+    assert text_cues(frame).collect()["f_hedges"].item() == hedges
+
+
 def test_only_claims_published_by_as_of_and_every_feature_is_a_number():
     claims = claims_frame([claim("c1", 10), claim("c2", 70), claim("c3", 20, affiliation=None)])
     frame = claim_features(claims, outcomes_frame([]), AS_OF).collect()
