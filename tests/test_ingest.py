@@ -1085,6 +1085,10 @@ def test_a_fixed_row_leaves_quarantine_when_its_claim_loads_from_the_same_file(
     assert query("select claim_id from quarantine") == [("c2",)]
 
     rows.jsonl(path, [rows.claim("c1"), rows.claim("c2")])  # the date fixed
+    tried = ingest_ok(path, "--dry-run")
+    assert "1 quarantined row(s) would leave quarantine" in tried.output
+    assert query("select claim_id from quarantine") == [("c2",)]  # a dry run moves nothing
+
     result = ingest_ok(path)
 
     assert "1 quarantined row(s) left quarantine" in result.output
