@@ -11,27 +11,12 @@ from datetime import date
 
 import polars as pl
 
+from warehouse.identity import outlet_key
+
 EVIDENCE_EVENTS = ("denied", "contradicted", "corroborated")
 
 # Sentinel for "no denial yet" in days_to_first_denial; f_has_denial says which rows use it.
 NO_DENIAL_DAYS = -1
-
-
-def fold_key(expr: pl.Expr) -> pl.Expr:
-    """Fold an outlet name the way the warehouse folds the `by` of a corroboration: case,
-    diacritics, punctuation, spacing, and a leading "the" ("The Times of Israel" -> "times of
-    israel"), so that a claim's own outlet can be recognised among its corroborators."""
-    folded = (
-        expr.str.normalize("NFKD")
-        .str.replace_all(r"[\u0300-\u036f]", "")
-        .str.normalize("NFC")
-        .str.to_lowercase()
-        .str.replace_all(r"[\p{P}\p{S}]+", " ")
-        .str.replace_all(r"\s+", " ")
-        .str.strip_chars()
-    )
-    stripped = folded.str.replace(r"^the ", "")
-    return pl.when(stripped.str.len_chars() > 0).then(stripped).otherwise(folded)
 
 
 def known_outcomes(outcomes: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
@@ -108,8 +93,10 @@ def claim_evidence(claims: pl.LazyFrame, outcomes: pl.LazyFrame, as_of: date) ->
     outlet, nor unnamed), days from publication to the first denial (NO_DENIAL_DAYS when none) with
     f_has_denial, and every claim, with zeros where nothing was known.
     """
-    # Fold each distinct outlet once, not once per claim.
-    outlets = claims.select("outlet").unique().with_columns(outlet_key=fold_key(pl.col("outlet")))
+    # Each distinct outlet keyed once, by the rule that keyed the `by` of corroborations at
+    # ingest (warehouse.identity), so that a claim's own outlet is known among them.
+    outlets = claims.select("outlet").unique().with_columns(
+        outlet_key=outlet_key(pl.col("outlet")))
     keyed = claims.select("claim_id", "published", "subject_key", "knowledge_day", "outlet").join(
         outlets, on="outlet", how="left", nulls_equal=True
     )

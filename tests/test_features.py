@@ -97,6 +97,19 @@ def test_corroborations_count_distinct_outlets_other_than_the_claims_own():
     assert row["f_has_denial"] == 0 and row["f_days_to_first_denial"] == -1
 
 
+@pytest.mark.parametrize("outlet", ["الجَزِيرَة", "הָאָרֶץ"])
+def test_a_claims_own_outlet_written_with_vowel_marks_is_not_an_independent_corroboration(outlet):
+    """The `by` of a corroboration is keyed at ingest (warehouse.identity.outlet_key, which
+    drops Arabic and Hebrew vowel marks); the claim's own outlet is keyed by the same rule."""
+    from warehouse.identity import outlet_key
+
+    own = pl.select(outlet_key(pl.lit(outlet))).item()
+    claims = claims_frame([claim("c1", 10, outlet=outlet)])
+    outcomes = outcomes_frame([evidence("c1", "corroborated", 11, own),
+                               evidence("c1", "corroborated", 12, "haaretz")])
+    assert features_of(claims, outcomes)["c1"]["f_corroborating_outlets"] == 1
+
+
 def test_label_is_the_latest_settling_and_false_wins_a_tie():
     outcomes = outcomes_frame([
         settle("flipped", 5, 1), settle("flipped", 9, 0),
