@@ -85,14 +85,18 @@ def _interval(
 
 def _ranked(frame: pl.DataFrame, interval: float, name: str) -> pl.DataFrame:
     """`frame` (alpha, beta and claims per row) with reliability (the Beta posterior mean),
-    reliability_low and reliability_high (its central `interval`) and rank: highest first,
+    reliability_low and reliability_high (its central `interval`, widened to hold the mean
+    where that lies outside it) and rank: highest first,
     ties to more claims, then to `name` in order, so a rank is the same on every run."""
     low, high = _interval(frame["alpha"].to_numpy(), frame["beta"].to_numpy(), interval)
+    mean = pl.col("alpha") / (pl.col("alpha") + pl.col("beta"))
     return (
         frame.with_columns(
-            reliability=pl.col("alpha") / (pl.col("alpha") + pl.col("beta")),
-            reliability_low=pl.Series(low, dtype=pl.Float64),
-            reliability_high=pl.Series(high, dtype=pl.Float64),
+            reliability=mean,
+            # The mean of a Beta piled against 0 or 1 (alpha or beta far below 1) can lie
+            # outside its equal-tailed interval; the interval is widened to hold it.
+            reliability_low=pl.min_horizontal(pl.Series(low, dtype=pl.Float64), mean),
+            reliability_high=pl.max_horizontal(pl.Series(high, dtype=pl.Float64), mean),
         )
         .sort(["reliability", "claims", name], descending=[True, True, False])
         .with_row_index("rank", offset=1)
