@@ -69,6 +69,49 @@ class Settings:
         return float(self.values["warehouse"]["busy_timeout"])
 
 
+# The numbers a config file may set: (section, key) -> (integer only, least, greatest, what
+# the bounds mean); None: no bound. A value out of its range stops a command with one line.
+_RANGES: dict[tuple[str, str], tuple[bool, float | None, float | None, str]] = {
+    ("warehouse", "busy_timeout"): (False, 0, None, "seconds"),
+    ("warehouse", "claim_history_dates"): (True, 1, None, "as-of dates"),
+    ("verdicts", "numeric_threshold"): (False, 0, 1, "a verdict in [0, 1]"),
+    ("model", "validation_fraction"): (False, 0.01, 0.99, "a share of the settled claims"),
+    ("model", "max_validation_rows"): (True, None, None, "0: no cap"),
+    # the model is calibrated on five folds of the validation claims, each needing both verdicts
+    ("model", "min_training_rows"): (True, 5, None, "claims of each verdict"),
+    ("model", "max_training_rows"): (True, None, None, "0: no cap"),
+    ("model", "random_state"): (True, 0, None, "a seed"),
+    ("reliability", "prior_strength"): (False, 0, None, "pseudo-claims"),
+    ("reliability", "group_strength"): (False, 0, None, "pseudo-claims"),
+    ("reliability", "unsettled_weight"): (False, 0, 1, "a weight in [0, 1]"),
+    ("reliability", "interval"): (False, 0.01, 0.999, "a probability"),
+    ("report", "top"): (True, 1, None, "rows"),
+}
+
+
+def _check(values: dict, path: Path) -> None:
+    """Refuse a config whose numbers cannot work (BadInput, one line naming the key)."""
+    checks = {**_RANGES, **{("priors", kind): (False, 0, 1, "a probability")
+                            for kind in values.get("priors", {})}}
+    for (section, key), (integer, least, greatest, meaning) in checks.items():
+        value = values.get(section, {}).get(key)
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if not number or (integer and not isinstance(value, int)) or (
+                least is not None and value < least) or (
+                greatest is not None and value > greatest):
+            kind = "an integer" if integer else "a number"
+            bounds = ("" if least is None and greatest is None else
+                      f" of at least {least}" if greatest is None else
+                      f" of at most {greatest}" if least is None else
+                      f" from {least} to {greatest}")
+            raise BadInput(f"{path}: [{section}] {key} = {value!r}: expected {kind}{bounds} "
+                           f"({meaning})")
+    for key in ("holds_up", "fails"):
+        words = values.get("verdicts", {}).get(key)
+        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+            raise BadInput(f"{path}: [verdicts] {key} = {words!r}: expected a list of words")
+
+
 def _merge(base: dict, override: dict) -> dict:
     merged = copy.deepcopy(base)
     for key, value in override.items():
@@ -100,6 +143,7 @@ def load_settings(db: str | None = None, config: str | None = None) -> Settings:
             values = _merge(values, tomllib.loads(config_path.read_text(encoding="utf-8")))
         except tomllib.TOMLDecodeError as error:
             raise BadInput(f"{config_path} is not valid TOML: {error}") from error
+        _check(values, config_path)
 
     if db:
         db_path = Path(db)

@@ -168,3 +168,26 @@ def test_the_cli_follows_the_same_order(places, monkeypatch):
     from_flag = runner.invoke(cli, ["--db", str(places["tmp"] / "flag.duckdb"), "init"])
     assert from_flag.exit_code == 0, from_flag.output
     assert from_flag.stdout.startswith(f"warehouse created: {places['tmp'] / 'flag.duckdb'} ")
+
+
+@pytest.mark.parametrize("text, key", [
+    ("[model]\nmin_training_rows = 0\n", "min_training_rows"),  # calibration needs 5 folds
+    ("[model]\nvalidation_fraction = 1.5\n", "validation_fraction"),
+    ("[model]\nmax_training_rows = 2.5\n", "max_training_rows"),
+    ("[reliability]\ninterval = \"wide\"\n", "interval"),
+    ("[reliability]\nunsettled_weight = -1\n", "unsettled_weight"),
+    ("[priors]\nnamed = 1.5\n", "named"),
+    ("[warehouse]\nclaim_history_dates = 0\n", "claim_history_dates"),
+    ("[verdicts]\nholds_up = \"true\"\n", "holds_up"),
+    ("[report]\ntop = true\n", "top"),
+])
+def test_a_setting_that_cannot_work_is_refused_in_one_line(tmp_path, text, key):
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(BadInput, match=rf"\] {key} = "):
+        load_settings(config=str(path))
+
+
+def test_the_shipped_config_passes_its_own_checks():
+    settings = load_settings(config=str(PROJECT_CONFIG))
+    assert settings.section("model")["min_training_rows"] >= 5
