@@ -191,8 +191,8 @@ def score_claims(
 
     The most recently settled `validation_fraction` of the settled claims (by settled_on, then
     claim_id; at most `max_validation_rows` of them, 0 or less: no cap) choose the candidate
-    and calibrate it; the `max_training_rows` most recent of the rest train it (0 or less: no
-    cap). With no settled claims, one verdict only, fewer than
+    and calibrate it; the `max_training_rows` most recent of the rest that settled before the
+    first validation day train it (0 or less: no cap). With no settled claims, one verdict only, fewer than
     `min_training_rows` settled claims or fewer than that many of either verdict among the
     validation claims, no model is fitted: every claim gets the prior of its kind from
     `priors` (in the last two cases updated by its source's and group's record; p_true stays
@@ -236,7 +236,10 @@ def score_claims(
     n_valid = max(1, math.ceil(n * validation_fraction))
     if max_validation_rows > 0:
         n_valid = min(n_valid, max_validation_rows)
-    train, valid = settled.head(n - n_valid), settled.tail(n_valid)
+    valid = settled.tail(n_valid)
+    # Training claims settled before the first validation day: a validation claim is
+    # described as of the day before it settled, so a verdict of that day is not known to it.
+    train = settled.head(n - n_valid).filter(pl.col("settled_on") < valid["settled_on"].min())
     if max_training_rows > 0:
         train = train.tail(max_training_rows)
     valid_true = int(valid["label"].sum())

@@ -300,6 +300,22 @@ def test_training_rows_are_capped_at_the_most_recent(fitted_world):
     assert capped.metrics["rows_valid"] == scores.metrics["rows_valid"]
 
 
+def test_no_training_claim_settled_on_or_after_the_first_validation_day(fitted_world):
+    """A validation claim is described as of the day before it settled: a claim settled on
+    that day must not teach the model it is judged with."""
+    features, _, _ = fitted_world
+    # claims settled by the month: many share a day, at the split too
+    features = features.with_columns(pl.col("settled_on").dt.truncate("1mo"))
+    scores = score_claims(features, validation_fraction=0.2, min_training_rows=40,
+                          max_training_rows=300_000, random_state=0, priors=PRIORS)
+    settled = features.filter(pl.col("label").is_not_null()).sort("settled_on", "claim_id")
+    n_valid = scores.metrics["rows_valid"]
+    first_day = settled.tail(n_valid)["settled_on"].min()
+    older = settled.head(settled.height - n_valid)
+    assert (older["settled_on"] == first_day).any()  # the world has such a tie
+    assert scores.metrics["rows_train"] == older.filter(pl.col("settled_on") < first_day).height
+
+
 def test_validation_rows_are_capped_at_the_most_recent_and_the_rest_can_train(fitted_world):
     features, scores, _ = fitted_world
     cap = scores.metrics["rows_valid"] // 2
@@ -344,6 +360,19 @@ def test_a_source_always_confirmed_ranks_above_one_always_retracted():
     rows = by_source(ranked)
     assert rows["honest"]["confirmed"] == 10 and rows["liar"]["refuted"] == 10
     assert rows["honest"]["reliability"] > 0.7 > 0.3 > rows["liar"]["reliability"]
+
+
+@pytest.mark.parametrize("label", [1, 0])
+def test_reliability_lies_within_its_interval_even_at_the_edge(label):
+    """A group where every claim went one way pushes its rate to 0 or 1, and a source's Beta
+    piles against that edge: its mean may fall outside its equal-tailed interval, which is
+    then widened to hold it."""
+    rows = [r for i in range(50) for r in source(f"s{i}", [label] * 20)]
+    # one claim the other way, in a group of its own: both verdicts are on record
+    rows += source("other", [1 - label], kind="anonymous", affiliation=None, outlet="BBC")
+    ranked = source_reliability(scored_frame(rows), priors=PRIORS, fitted=True)
+    assert (ranked["reliability_low"] <= ranked["reliability"]).all()
+    assert (ranked["reliability"] <= ranked["reliability_high"]).all()
 
 
 def test_two_claims_give_a_wider_interval_than_two_hundred():
