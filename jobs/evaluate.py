@@ -56,7 +56,9 @@ def default_cutoff(outcomes: pl.DataFrame, horizon: date) -> date:
     settled = claim_labels(outcomes.lazy(), horizon).collect()
     if settled.is_empty():
         raise TrackrecordError("nothing is settled: there is nothing to backtest against")
-    return settled["settled_on"].sort().quantile(0.75, interpolation="nearest")
+    # (indexed, not Series.quantile: that gives a datetime for a Date column in Polars 2)
+    days = settled["settled_on"].sort()
+    return days[round(0.75 * (len(days) - 1))]
 
 
 def backtest(settings: Settings, cutoff: date | None = None) -> Backtest:

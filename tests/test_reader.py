@@ -309,6 +309,16 @@ def test_evaluate_prints_auc_and_brier_beside_the_baselines_and_keeps_them(two_r
     assert q(db, "select count(*) from evaluations")[0][0] == 6
 
 
+def test_evaluate_without_a_cutoff_takes_the_day_three_quarters_had_settled(two_runs, tmp_path):
+    """The README's `evaluate --plot calibration.png`, with no --cutoff."""
+    db = tmp_path / "wh.duckdb"
+    shutil.copyfile(two_runs, db)
+    result = ok(db, "evaluate")
+    cutoff = q(db, "select distinct cutoff from evaluations")
+    assert len(cutoff) == 1 and isinstance(cutoff[0][0], date)
+    assert str(cutoff[0][0]) in result.stdout
+
+
 def test_evaluate_with_a_cutoff_after_the_data_is_one_line(two_runs, tmp_path):
     db = tmp_path / "wh.duckdb"
     shutil.copyfile(two_runs, db)
