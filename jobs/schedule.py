@@ -1,8 +1,9 @@
 """The text that schedules trackrecord's nightly run: a crontab line, or systemd units.
 
 `trackrecord schedule` prints what these functions return; nothing here installs anything. The
-command run is always `<executable> --config <config> --db <db> ... run`, with every path made
-absolute, because cron and systemd start jobs in a directory of their own choosing.
+command run is always `<executable> --config <config> --db <db> ... run` (without --config when
+no config file is in use), with every path made absolute, because cron and systemd start jobs
+in a directory of their own choosing.
 
 A second run that finds the warehouse held by the first exits 75 (EX_TEMPFAIL). Cron ignores
 exit codes; the systemd service counts 75 as success so a skipped night is not a failed unit.
@@ -25,9 +26,11 @@ _BUSY_EXIT = 75  # the warehouse is held by another run; see the design's exit c
 _AT_PATTERN = re.compile(r"(\d{1,2}):(\d{2})")
 
 PathArg = str | os.PathLike[str]
+# The config file, or None when the settings are the defaults (no --config in the command).
+ConfigArg = PathArg | None
 
 
-def crontab_line(executable: PathArg, config: PathArg, db: PathArg, at: str = DEFAULT_AT) -> str:
+def crontab_line(executable: PathArg, config: ConfigArg, db: PathArg, at: str = DEFAULT_AT) -> str:
     """A comment and a crontab line running the nightly job daily at `at` (HH:MM, local time).
 
     Output and errors are appended to `trackrecord.log` in the warehouse's folder.
@@ -46,14 +49,14 @@ def crontab_line(executable: PathArg, config: PathArg, db: PathArg, at: str = DE
     return f"{comment}\n{minute} {hour} * * * {command}\n"
 
 
-def systemd_units(executable: PathArg, config: PathArg, db: PathArg, at: str = DEFAULT_AT) -> str:
+def systemd_units(executable: PathArg, config: ConfigArg, db: PathArg, at: str = DEFAULT_AT) -> str:
     """The service and timer units for the nightly job, each under a `# --- name ---` header."""
     units = systemd_unit_files(executable, config, db, at)
     return "\n".join(f"# --- {name} ---\n{text}" for name, text in units.items())
 
 
 def systemd_unit_files(
-    executable: PathArg, config: PathArg, db: PathArg, at: str = DEFAULT_AT
+    executable: PathArg, config: ConfigArg, db: PathArg, at: str = DEFAULT_AT
 ) -> dict[str, str]:
     """The text of `trackrecord.service` and `trackrecord.timer`, keyed by file name."""
     return {
@@ -75,12 +78,11 @@ def _absolute(path: PathArg) -> Path:
     return Path(os.path.abspath(os.path.expanduser(path)))
 
 
-def _run_argv(executable: PathArg, config: PathArg, db: PathArg, *options: str) -> list[str]:
+def _run_argv(executable: PathArg, config: ConfigArg, db: PathArg, *options: str) -> list[str]:
     """The nightly run's command line, `options` going before the `run` subcommand."""
     return [
         str(_absolute(executable)),
-        "--config",
-        str(_absolute(config)),
+        *(["--config", str(_absolute(config))] if config is not None else []),
         "--db",
         str(_absolute(db)),
         *options,
@@ -108,11 +110,11 @@ def _exec_start(argv: list[str]) -> str:
     return " ".join(words)
 
 
-def _service_unit(executable: PathArg, config: PathArg, db: PathArg) -> str:
+def _service_unit(executable: PathArg, config: ConfigArg, db: PathArg) -> str:
     """The oneshot service that runs the nightly job once and logs JSON to the journal."""
     exec_start = _exec_start(_run_argv(executable, config, db, "--log-format", "json"))
     # WorkingDirectory takes the rest of the line as the path: only specifiers need escaping.
-    workdir = str(_absolute(config).parent).replace("%", "%%")
+    workdir = str(_absolute(config if config is not None else db).parent).replace("%", "%%")
     return f"""\
 # Install: copy this file and {TIMER_NAME} to /etc/systemd/system/ (or, for your user alone,
 # ~/.config/systemd/user/ and add --user to each systemctl and journalctl command), then

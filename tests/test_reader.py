@@ -256,6 +256,21 @@ def test_schedule_cron_is_one_crontab_line_running_trackrecord_run(tmp_path):
     assert ok(db, "schedule").stdout == ok(db, "schedule", "--cron", "--at", "02:30").stdout
 
 
+def test_schedule_names_a_config_file_only_when_one_is_in_use(tmp_path, monkeypatch):
+    """Without a config file the job runs on the defaults; naming a config.toml that does
+    not exist would make it fail every night."""
+    monkeypatch.chdir(tmp_path)  # no config.toml here
+    monkeypatch.delenv("TRACKRECORD_CONFIG", raising=False)
+    db = tmp_path / "wh.duckdb"
+    for style in ("--cron", "--systemd"):
+        assert "--config" not in ok(db, "schedule", style).stdout
+    config = tmp_path / "etc" / "trackrecord.toml"
+    config.parent.mkdir()
+    config.write_text("", encoding="utf-8")
+    argv = shlex.split(cron_lines(ok(db, "schedule", "--cron", config=config).stdout)[0])
+    assert argv[argv.index("--config") + 1] == str(config)
+
+
 def test_schedule_systemd_is_a_oneshot_service_and_a_persistent_timer(tmp_path):
     db = tmp_path / "wh.duckdb"
     out = ok(db, "schedule", "--systemd", "--at", "03:15").stdout
@@ -274,6 +289,19 @@ def test_schedule_at_a_time_that_does_not_exist_is_bad_usage(tmp_path):
     result = invoke(tmp_path / "wh.duckdb", "schedule", "--at", "25:00")
     assert result.exit_code == 2
     assert "Traceback" not in result.stderr
+
+
+def test_the_readmes_sql_cookbook_runs(two_runs):
+    """Every query of the README's SQL cookbook runs through `trackrecord sql` (but the one
+    that joins a table of the reader's own)."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## SQL cookbook", 1)[1].split("```sql", 1)[1].split("```", 1)[0]
+    queries = ["\n".join(line for line in q.splitlines() if not line.startswith("--")).strip()
+               for q in block.split(";") if q.strip()]
+    assert len(queries) == 5
+    for query in queries:
+        if "my_quotes" not in query:
+            ok(two_runs, "sql", query)
 
 
 # ----------------------------------------------------------------------------- evaluate
