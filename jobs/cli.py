@@ -69,6 +69,17 @@ def today_utc() -> date:
     return datetime.now(timezone.utc).date()
 
 
+def not_after_today(day: date, name: str) -> date:
+    """`day`, unless it is after today (UTC): the views show the run of the latest as-of
+    date, so one run dated in the future would hide every later nightly run."""
+    if day > today_utc():
+        raise click.BadParameter(
+            f"{day} is after today ({today_utc()}, UTC): a run scores what is known by its "
+            "date, and a later date would stand above every nightly run until then",
+            param_hint=name)
+    return day
+
+
 class TrackrecordGroup(click.Group):
     """Turns library errors into one-line click errors carrying the contract's exit code."""
 
@@ -306,7 +317,7 @@ def run(ctx: click.Context, as_of: str | None) -> None:
     from jobs import nightly
     from jobs.progress import step_reporter
 
-    day = parse_day(as_of, "--as-of") or today_utc()
+    day = not_after_today(parse_day(as_of, "--as-of") or today_utc(), "--as-of")
     with step_reporter(ctx.find_root().obj["log_format"], total=nightly.STEPS) as progress:
         result = nightly.run(settings_of(ctx), day, progress)
     _announce(ctx, result)
@@ -328,7 +339,7 @@ def backfill(ctx: click.Context, first: str, last: str) -> None:
     from jobs import nightly
     from jobs.progress import step_reporter
 
-    start, end = parse_day(first, "--from"), parse_day(last, "--to")
+    start, end = parse_day(first, "--from"), not_after_today(parse_day(last, "--to"), "--to")
     if end < start:
         raise BadInput(f"--to {end} is before --from {start}")
     with step_reporter(ctx.find_root().obj["log_format"]) as progress:
@@ -476,7 +487,9 @@ def schedule(ctx: click.Context, style: str, at: str) -> None:
 
     settings = settings_of(ctx)
     executable = Path(sys.argv[0]).absolute() if Path(sys.argv[0]).name == "trackrecord" else Path(sys.executable).with_name("trackrecord")
-    config = settings.config_file or (Path.cwd() / "config.toml")
+    # No config file in use: the job runs on the defaults too (a config.toml named here that
+    # does not exist would fail every night).
+    config = settings.config_file
     try:
         schedules.parse_at(at)
     except ValueError as error:

@@ -50,6 +50,20 @@ def test_readers_do_not_create_a_missing_warehouse(command, trackrecord, db):
     assert not db.exists()
 
 
+@pytest.mark.parametrize("args", [("run", "--as-of", "2999-01-01"),
+                                  ("backfill", "--from", "2025-01-01", "--to", "2999-01-02")])
+def test_a_run_dated_after_today_is_refused(args, tmp_path, rows, trackrecord, ingest_ok, query):
+    """The views show the run of the latest as-of date: a run dated in the future (a typo for
+    2025) would stand above every nightly run after it."""
+    ingest_ok(rows.jsonl(tmp_path / "claims.jsonl", [rows.claim("c1")]))
+
+    result = trackrecord(*args)
+
+    assert result.exit_code == 2
+    assert "is after today" in result.stderr and result.stderr.count("\n") == 1
+    assert query("select count(*) from runs") == [(0,)]
+
+
 def test_version():
     result = CliRunner().invoke(cli, ["--version"])
 
