@@ -138,6 +138,18 @@ def test_select_as_json_keeps_numbers_numbers(shared):
     assert rows[2]["source"] == "مسؤول فلسطيني"
 
 
+@pytest.mark.parametrize("query, shown", [
+    ("select interval 3 day as v, 1 as n", "3 days"),  # Polars takes no interval
+    ("select [interval 1 day] as v, 1 as n;", "[1 day]"),  # not nested either
+    ("select union_value(k := 7) as v, 1 as n", "7"),  # nor a union
+])
+def test_columns_polars_cannot_take_are_shown_as_text(query, shown, shared):
+    result = shared["run"](query, "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == [{"v": shown, "n": 1}]
+
+
 def test_select_as_markdown_is_a_table(shared):
     result = shared["run"]("select claim_id, 2 as n from claims order by claim_id", "--format", "markdown")
 
