@@ -411,12 +411,13 @@ def report(ctx, top, kind, outlet, affiliation, min_claims, as_of, fmt) -> None:
 @click.pass_context
 def explain(ctx: click.Context, source: str) -> None:
     """The claims and events behind one source's score. SOURCE is a source_id, a name or part
-    of one; when several sources match, they are listed.
+    of one, or a source as a claim would give it ("US envoy Steve Witkoff", "a Palestinian
+    official @ The Times of Israel"); when several sources match, they are listed.
 
     Example:
 
     \b
-        trackrecord explain "Palestinian official"
+        trackrecord explain "Palestinian official @ Times of Israel"
         trackrecord explain src-4a42ac01d9fb
     """
     from jobs.reader import explain_text

@@ -215,6 +215,23 @@ def test_explain_shows_the_denial_by_witkoff(ceasefire):
     assert ok(ceasefire, "explain", source_id).stdout == out
 
 
+@pytest.mark.parametrize("given, shown", [
+    ("US special envoy Steve Witkoff", "Steve Witkoff"),
+    ("steve   WITKOFF", "Steve Witkoff"),
+    ("two Palestinian officials @ The Times of Israel", "Palestinian official @ Times of Israel"),
+])
+def test_explain_finds_a_source_written_as_a_claim_would_give_it(ceasefire, given, shown):
+    """What the user types is keyed as ingest keys sources: titles, spacing, number words,
+    plurals and the outlet's "The" make no difference."""
+    assert ok(ceasefire, "explain", given).stdout.splitlines()[0].startswith(f"{shown}  (")
+
+
+def test_report_outlet_is_the_outlet_as_written_or_as_shown(ceasefire):
+    shown = ok(ceasefire, "report", "--outlet", "Times of Israel", "--format", "csv").stdout
+    assert shown.count("\n") > 1
+    assert ok(ceasefire, "report", "--outlet", "The  Times of Israel", "--format", "csv").stdout == shown
+
+
 def test_explain_of_an_ambiguous_part_lists_the_candidates(ceasefire):
     result = invoke(ceasefire, "explain", "official")
     assert result.exit_code == 2, (result.stdout, result.stderr)

@@ -34,29 +34,74 @@ def report_rows(
             raise TrackrecordError(f"no successful run as of {as_of}; see `trackrecord sql \"select as_of from runs\"`")
         raise TrackrecordError("no scores yet: run `trackrecord run` first")
     return fetch_frame(con, sql_text("report.sql"), {
-        "as_of": as_of, "kind": kind, "outlet": outlet, "affiliation": affiliation,
+        "as_of": as_of, "kind": kind, "outlet": outlet_words(outlet) if outlet else None,
+        "affiliation": affiliation,
         "min_claims": min_claims, "top": top,
     })
 
 
 def find_sources(con: duckdb.DuckDBPyConnection, text: str) -> pl.DataFrame:
     """Sources of the latest run matching an id, a name, or part of a name (case and accents
-    ignored). An exact id or name wins over partial matches."""
+    ignored), or whose identity the text names as ingest would key it (titles, spacing,
+    articles and plurals folded: "US special envoy Steve Witkoff", "a Palestinian official",
+    "Palestinian official @ The Times of Israel"; an alias's spelling too). An exact id, name
+    or identity wins over partial matches."""
     if not has_runs(con):
         raise TrackrecordError("no scores yet: run `trackrecord run` first")
     candidates = fetch_frame(con, """
-        with scores as (select * from source_scores),
+        with scores as (
+            select s.*, i.identity_key
+            from source_scores as s left join main.sources as i using (source_id)
+        ),
+        keys as (
+            -- what the text names: a person or body (through an alias, if it is one), an
+            -- anonymous identity at an outlet, or an anonymous descriptor at any outlet
+            select 'named:' || coalesce((select min(target_key) from main.source_aliases
+                                         where kind = 'source' and alias_key = $named),
+                                        $named) as named,
+                   'anonymous:' || $descriptor || '@' || coalesce(
+                       (select min(target_key) from main.source_aliases
+                        where kind = 'outlet' and alias_key = $outlet), $outlet) as anonymous,
+                   'anonymous:' || $descriptor || '@' as descriptor
+        ),
         matched as (
-            select *,
-                   source_id = $text or lower(strip_accents(source)) = lower(strip_accents($text)) as exact
-            from scores
+            select scores.*,
+                   source_id = $text or lower(strip_accents(source)) = lower(strip_accents($text))
+                   or identity_key in (keys.named, keys.anonymous) as exact
+            from scores, keys
             where source_id = $text
                or contains(lower(strip_accents(source)), lower(strip_accents($text)))
+               or identity_key in (keys.named, keys.anonymous)
+               or ($outlet is null and starts_with(identity_key, keys.descriptor))
         )
-        select * from matched order by exact desc, rank
-    """, {"text": text})
+        select * exclude (identity_key) from matched order by exact desc, rank
+    """, {"text": text, **_identity_keys(text)})
     exact = candidates.filter(pl.col("exact"))
     return (exact if exact.height == 1 else candidates).drop("exact")
+
+
+def _identity_keys(text: str) -> dict[str, str | None]:
+    """The keys ingest would give `text` (warehouse.identity): named (as a named source),
+    descriptor (as an anonymous one) and outlet (after " @ ", when given)."""
+    from warehouse import identity
+
+    who, _, outlet = text.partition(" @ ")
+    keys = pl.DataFrame({"who": [who], "outlet": [outlet or None]},
+                        schema={"who": pl.String, "outlet": pl.String}).select(
+        named=identity.named_key(pl.lit(text)),
+        descriptor=identity.descriptor(pl.col("who")),
+        outlet=identity.outlet_key(pl.col("outlet")),
+    )
+    return keys.row(0, named=True)
+
+
+def outlet_words(outlet: str) -> str:
+    """An outlet as `report --outlet` compares it with the scores' outlet names: spaces
+    collapsed and a leading "The" dropped, as ingest shows outlets ("The Times of Israel" is
+    "Times of Israel")."""
+    from warehouse import identity
+
+    return pl.select(identity.outlet_display(pl.lit(outlet))).item()
 
 
 def source_claims(con: duckdb.DuckDBPyConnection, source_id: str, run_id: str, as_of: date) -> pl.DataFrame:

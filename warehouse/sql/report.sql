@@ -28,7 +28,8 @@ final as (
     from scores as s
     left join previous as p using (source_id)
     where ($kind::varchar is null or s.kind = $kind::varchar)
-      and ($outlet::varchar is null or contains(lower(s.outlet), lower($outlet::varchar)))
+      and ($outlet::varchar is null
+           or contains(lower(strip_accents(s.outlet)), lower(strip_accents($outlet::varchar))))
       and ($affiliation::varchar is null
            or contains(lower(s.affiliation), lower($affiliation::varchar)))
       and s.claims >= $min_claims
