@@ -252,6 +252,10 @@ def quarantine(ctx: click.Context, reason: str | None, limit: int, fmt: str) -> 
         return
     if fmt != "table":  # machine formats: the rows themselves, one document
         echo_frame(rows, fmt)
+        held = int(counts["rows"].sum())
+        if rows.height < held:
+            click.echo(f"{rows.height} of {held} rows listed; --limit {held} lists them all",
+                       err=True)
         return
     echo_frame(counts, fmt)
     if limit:
@@ -461,6 +465,8 @@ def evaluate(ctx: click.Context, cutoff: str | None, plot: str | None) -> None:
     from jobs import evaluate as backtests
 
     settings = settings_of(ctx)
+    if plot and not Path(plot).absolute().parent.is_dir():
+        raise BadInput(f"--plot {plot}: no such folder to write it in")
     result = backtests.backtest(settings, parse_day(cutoff, "--cutoff"))
     click.echo(result.text())
     backtests.save(settings, result)

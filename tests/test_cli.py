@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from importlib.metadata import version
@@ -122,6 +123,11 @@ def test_quarantine_lists_reasons_and_rows(tmp_path, rows, ingest_ok, trackrecor
     assert sum("missing text" in line for line in narrowed.stdout.splitlines()) == 2
     assert "2025-13-45" not in narrowed.stdout
     assert (nothing.exit_code, nothing.stdout) == (0, "nothing quarantined for 'unknown claim'\n")
+    assert result.stderr == ""  # every row listed
+
+    cut = trackrecord("quarantine", "--format", "json", "--limit", "1")
+    assert len(json.loads(cut.stdout)) == 1
+    assert cut.stderr == "1 of 3 rows listed; --limit 3 lists them all\n"
 
 
 def test_quarantine_counts_a_reason_once_whatever_values_it_quotes(db, tmp_path, rows, ingest_ok):

@@ -373,6 +373,15 @@ def test_evaluate_with_a_cutoff_after_the_data_is_one_line(two_runs, tmp_path):
     assert q(db, "select count(*) from evaluations")[0][0] == 0
 
 
+def test_evaluate_to_a_folder_that_does_not_exist_stops_before_the_backtest(two_runs, tmp_path):
+    db = tmp_path / "wh.duckdb"
+    shutil.copyfile(two_runs, db)
+    result = invoke(db, "evaluate", "--plot", tmp_path / "nowhere" / "calibration.png")
+    assert result.exit_code == 2
+    assert "no such folder" in one_line_error(result)
+    assert q(db, "select count(*) from evaluations")[0][0] == 0
+
+
 # ----------------------------------------------------------------------------- hand-made worlds
 
 
