@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import gzip
 import io
 import json
@@ -256,16 +257,28 @@ def _file_keys(path: Path) -> set[str]:
 
 def _parquet_columns(path: Path) -> set[str]:
     """A Parquet file's column names (a .gz one is unpacked to a temporary file first: its
-    schema is at the end)."""
+    schema is at the end). Read once per file and version: an ingest asks twice for each file,
+    and a folder of a thousand daily files would open a thousand DuckDB instances twice."""
+    stat = path.stat()
+    return set(_parquet_schema(str(path), stat.st_mtime_ns, stat.st_size))
+
+
+@functools.cache
+def _parquet_schema(path: str, mtime_ns: int, size: int) -> tuple[str, ...]:
+    if not path.lower().endswith(".gz"):
+        return tuple(row[0] for row in _schema_reader().execute(
+            "select name from parquet_schema($path)", {"path": path}).fetchall())
     with tempfile.TemporaryDirectory(prefix="trackrecord-") as workdir:
-        if path.name.lower().endswith(".gz"):
-            target = Path(workdir) / "file.parquet"
-            _gunzip(path, target)
-            path = target
-        with duckdb.connect() as con:
-            return {row[0] for row in con.execute(
-                "select name from parquet_schema($path)", {"path": str(path)}
-            ).fetchall()}
+        target = Path(workdir) / "file.parquet"
+        _gunzip(Path(path), target)
+        return tuple(row[0] for row in _schema_reader().execute(
+            "select name from parquet_schema($path)", {"path": str(target)}).fetchall())
+
+
+@functools.cache
+def _schema_reader() -> duckdb.DuckDBPyConnection:
+    """One in-memory DuckDB for reading file schemas, opened when first needed."""
+    return duckdb.connect()
 
 
 def _sampled_keys(path: Path) -> tuple[set[str], bool]:
