@@ -348,3 +348,26 @@ def test_identify_sources_gives_the_expressions_keys_and_displays():
     rows = rows.sort(pl.col("source").map_elements(TRICKY_NAMES.index, return_dtype=pl.Int64))
     assert rows["source_key"].to_list() == apply(identity.named_key, TRICKY_NAMES)
     assert rows["source_display"].to_list() == apply(identity.named_display, TRICKY_NAMES)
+
+
+@pytest.mark.parametrize("one, other", [
+    ("U.S. State Department", "US State Department"),
+    ("the White House", "White House"),
+    ("The IDF", "IDF"),
+    ("Steve Witkoff\u200b", "Steve Witkoff"),
+    ("محمـد", "محمد"),
+])
+def test_spellings_of_one_name_fold_to_one_key(one, other):
+    assert apply(identity.named_key, [one]) == apply(identity.named_key, [other])
+
+
+@pytest.mark.parametrize("plural, singular", [
+    ("sources close to Hamas", "a source close to Hamas"),
+    ("aides to Netanyahu", "an aide to Netanyahu"),
+    ("Israeli officials in Jerusalem", "an Israeli official in Jerusalem"),
+    ("people close to the negotiations", "a person close to the negotiations"),
+])
+def test_plural_roles_with_where_or_whose_they_are_are_one_anonymous_identity(plural, singular):
+    rows = [identify(plural), identify(singular)]
+    assert [row["kind"] for row in rows] == ["anonymous", "anonymous"]
+    assert rows[0]["source_key"] == rows[1]["source_key"]

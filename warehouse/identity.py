@@ -35,6 +35,8 @@ import polars as pl
 # (U+0654/U+0655) and maddah (U+0653) are left alone: in NFKD they carry letters such as ؤ.
 _DIACRITICS = r"[\u0300-\u036f\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u064b-\u0652\u0670]"
 _PUNCTUATION = r"[\p{P}\p{S}]+"
+# Zero-width spaces and joiners, the word joiner, the byte-order mark, the Arabic tatweel.
+_INVISIBLE = r"[\u200b-\u200d\u2060\ufeff\u0640]"
 
 _TITLE_WORDS = (
     "president|vice president|prime minister|minister|foreign minister|defen[cs]e minister|"
@@ -84,6 +86,11 @@ _ANONYMOUS_PHRASE = r"(?-u:\b)(?:anonymous|anonymity|unnamed|familiar with|with 
 _ROLE_NOUNS = (
     r"(?-u:\b)(?:officials?|sources?|diplomats?|insiders?|aides?|people|persons?|officers?|"
     r"analysts?|negotiators?|mediators?|staffers?|advisers?|advisors?|figures?|members?)$"
+    # plural, then where or whose they are: "sources close to Hamas", "aides to Netanyahu",
+    # "officials in Washington" (a singular one has its article: "an aide to Netanyahu")
+    r"|(?-u:\b)(?:officials|sources|diplomats|insiders|aides|people|officers|analysts|"
+    r"negotiators|mediators|staffers|advisers|advisors|figures|members) "
+    r"(?:close to|in|to|from|at|inside|within|near|around|on|for|of|with)(?-u:\b)"
 )
 # Unnamed groups, anonymous when written in lower case ("witnesses", "Gaza residents") or
 # alone ("Witnesses"); capitalised after other words they end an organisation's name
@@ -96,16 +103,22 @@ _ACRONYMS = {"us", "uk", "un", "eu", "idf", "nato", "cia", "fbi", "pa", "plo", "
 
 
 def fold(text: pl.Expr) -> pl.Expr:
-    """Case, spacing, punctuation and diacritics folded; letters of every script kept."""
-    return (
+    """Case, spacing, punctuation and diacritics folded; letters of every script kept.
+    Invisible characters and the Arabic elongation stroke go, dotted initials close up
+    ("U.S." is "us", as "US" is), and a leading "the" goes ("the White House" is "white
+    house") unless nothing else is left."""
+    folded = (
         text.str.normalize("NFKD")
         .str.replace_all(_DIACRITICS, "")
+        .str.replace_all(_INVISIBLE, "")
         .str.normalize("NFC")
+        .str.replace_all(r"\b(\p{L})\.(\p{L})\.", "${1}${2}")
         .str.to_lowercase()
         .str.replace_all(_PUNCTUATION, " ")
         .str.replace_all(r"\s+", " ")
         .str.strip_chars()
     )
+    return folded.str.replace(r"^the (.)", "${1}")
 
 
 # After a comma, one or two capitalised words that are no title: given names ("Obama,
@@ -160,13 +173,31 @@ def named_display(source: pl.Expr, folded_name: pl.Expr | None = None) -> pl.Exp
     return pl.when(_title_stays(stripped, folded)).then(cleaned).otherwise(stripped)
 
 
+# A plural role before where or whose they are ("sources close to Hamas"): the role, not the
+# last word, is put in the singular.
+_ROLE_PREPOSITION = r" (?:close to|in|to|from|at|inside|within|near|around|on|for|of|with)(?-u:\b)"
+_ROLES_BEFORE = (
+    r"^(.*?(?-u:\b))(official|source|diplomat|insider|aide|officer|analyst|negotiator|"
+    r"mediator|staffer|adviser|advisor|figure|member)s(" + _ROLE_PREPOSITION + r".*)$"
+)
+_PEOPLE_BEFORE = r"^(.*?(?-u:\b))people(" + _ROLE_PREPOSITION + r".*)$"
+# ... or a singular one ("a source close to Hamas"): the last word stays as it is.
+_ANY_ROLE_BEFORE = (
+    r"(?-u:\b)(?:official|source|diplomat|insider|aide|officer|analyst|negotiator|mediator|"
+    r"staffer|adviser|advisor|figure|member|person|people)s?" + _ROLE_PREPOSITION
+)
+
+
 def _singular(words: pl.Expr) -> pl.Expr:
-    return (
+    last_word = (
         words.str.replace(r"(?-u:\b)people$", "person")
         .str.replace(r"(\p{L}+?)ies$", "${1}y")
         .str.replace(r"(\p{L}+(?:ss|sh|ch|x))es$", "${1}")
         .str.replace(r"(\p{L}*[^sui\s])s$", "${1}")
     )
+    role = words.str.replace(_ROLES_BEFORE, "${1}${2}${3}").str.replace(_PEOPLE_BEFORE,
+                                                                        "${1}person${2}")
+    return pl.when(words.str.contains(_ANY_ROLE_BEFORE)).then(role).otherwise(last_word)
 
 
 def descriptor(source: pl.Expr, folded: pl.Expr | None = None) -> pl.Expr:
