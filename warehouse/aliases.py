@@ -20,16 +20,13 @@ from warehouse.ingest import refresh_identities
 
 
 def _key(name: str, *, outlet: bool) -> str:
-    frame = pl.DataFrame({"name": [name]})
-    expr = identity.outlet_key(pl.col("name")) if outlet else identity.named_key(pl.col("name"))
-    return frame.select(expr).item()
+    return identity.of_text(identity.outlet_key if outlet else identity.named_key, name)
 
 
 def _anonymous(con: duckdb.DuckDBPyConnection, given: str, key: str) -> bool:
     """Whether `given` reads as an anonymous description ("a Palestinian official") and no
     claim names a source of that key as named (a source_kind given at ingest wins)."""
-    looks = pl.DataFrame({"name": [given]}).select(identity.infer_kind(pl.col("name"))).item()
-    if looks != "anonymous":
+    if identity.of_text(identity.infer_kind, given) != "anonymous":
         return False
     named = con.execute(
         "select count(*) from main.claims where source_kind = 'named' and source_key = $key",

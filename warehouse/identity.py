@@ -7,9 +7,10 @@ source keeps its id across runs and re-ingests.
 
 Rules (see the contract, "Sources and identity"):
 
-- Folding: Unicode NFKD, combining diacritical marks (U+0300-U+036F) removed, NFC again, lower
-  case, punctuation and symbols to spaces, spaces collapsed. Only diacritics go: letters of every
-  script stay ("مسؤول فلسطيني" keeps its hamza).
+- Folding: Unicode NFKD, diacritics and invisible characters removed, NFC again, dotted
+  initials closed up ("U.S."), lower case, punctuation and symbols to spaces, spaces collapsed,
+  a leading "the" dropped. Only diacritics go: letters of every script stay ("مسؤول فلسطيني"
+  keeps its hamza).
 - Named sources: after a full name, anything from the first comma on is an apposition and
   goes ("Steve Witkoff, US envoy"; one word before the comma may be a surname, "Obama, Barack",
   and the name stays whole); leading titles, with up to three words before them (nationality,
@@ -27,6 +28,8 @@ Rules (see the contract, "Sources and identity"):
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import polars as pl
 
@@ -83,14 +86,18 @@ _ORGANISATION_END = (
     r"command|corps|services|agency|bureau|committee)$"
 )
 _ANONYMOUS_PHRASE = r"(?-u:\b)(?:anonymous|anonymity|unnamed|familiar with|with knowledge of|on condition of)(?-u:\b)"
+# Roles of unnamed people, in the singular ("people" is the plural of "person"), and what can
+# follow a plural one to say where or whose they are ("sources close to Hamas").
+_ROLES = (
+    "official|source|diplomat|insider|aide|officer|analyst|negotiator|mediator|staffer|"
+    "adviser|advisor|figure|member"
+)
+_ROLE_PREPOSITION = r" (?:close to|in|to|from|at|inside|within|near|around|on|for|of|with)(?-u:\b)"
 _ROLE_NOUNS = (
-    r"(?-u:\b)(?:officials?|sources?|diplomats?|insiders?|aides?|people|persons?|officers?|"
-    r"analysts?|negotiators?|mediators?|staffers?|advisers?|advisors?|figures?|members?)$"
+    rf"(?-u:\b)(?:(?:{_ROLES})s?|people|persons?)$"
     # plural, then where or whose they are: "sources close to Hamas", "aides to Netanyahu",
     # "officials in Washington" (a singular one has its article: "an aide to Netanyahu")
-    r"|(?-u:\b)(?:officials|sources|diplomats|insiders|aides|people|officers|analysts|"
-    r"negotiators|mediators|staffers|advisers|advisors|figures|members) "
-    r"(?:close to|in|to|from|at|inside|within|near|around|on|for|of|with)(?-u:\b)"
+    rf"|(?-u:\b)(?:(?:{_ROLES})s|people){_ROLE_PREPOSITION}"
 )
 # Unnamed groups, anonymous when written in lower case ("witnesses", "Gaza residents") or
 # alone ("Witnesses"); capitalised after other words they end an organisation's name
@@ -173,19 +180,11 @@ def named_display(source: pl.Expr, folded_name: pl.Expr | None = None) -> pl.Exp
     return pl.when(_title_stays(stripped, folded)).then(cleaned).otherwise(stripped)
 
 
-# A plural role before where or whose they are ("sources close to Hamas"): the role, not the
-# last word, is put in the singular.
-_ROLE_PREPOSITION = r" (?:close to|in|to|from|at|inside|within|near|around|on|for|of|with)(?-u:\b)"
-_ROLES_BEFORE = (
-    r"^(.*?(?-u:\b))(official|source|diplomat|insider|aide|officer|analyst|negotiator|"
-    r"mediator|staffer|adviser|advisor|figure|member)s(" + _ROLE_PREPOSITION + r".*)$"
-)
-_PEOPLE_BEFORE = r"^(.*?(?-u:\b))people(" + _ROLE_PREPOSITION + r".*)$"
-# ... or a singular one ("a source close to Hamas"): the last word stays as it is.
-_ANY_ROLE_BEFORE = (
-    r"(?-u:\b)(?:official|source|diplomat|insider|aide|officer|analyst|negotiator|mediator|"
-    r"staffer|adviser|advisor|figure|member|person|people)s?" + _ROLE_PREPOSITION
-)
+# A role before where or whose they are ("sources close to Hamas"): the role, not the last
+# word, is put in the singular ("a source close to Hamas" keeps its last word as it is).
+_ROLES_BEFORE = rf"^(.*?(?-u:\b))({_ROLES})s({_ROLE_PREPOSITION}.*)$"
+_PEOPLE_BEFORE = rf"^(.*?(?-u:\b))people({_ROLE_PREPOSITION}.*)$"
+_ANY_ROLE_BEFORE = rf"(?-u:\b)(?:(?:{_ROLES})s?|person|people){_ROLE_PREPOSITION}"
 
 
 def _singular(words: pl.Expr) -> pl.Expr:
@@ -204,9 +203,14 @@ def descriptor(source: pl.Expr, folded: pl.Expr | None = None) -> pl.Expr:
     """The pooled descriptor of an anonymous source: 'two senior Palestinian officials' ->
     'palestinian official'. `folded`, when known, is fold(source)."""
     folded = fold(source) if folded is None else folded
+    return _descriptor_or_folded(_singular(_pooled_words(folded)), folded)
+
+
+def _pooled_words(folded: pl.Expr) -> pl.Expr:
+    """An anonymous description's folded words less its trailing clause and the words that
+    do not tell one identity from another (articles, numbers, seniority)."""
     core = folded.str.replace(_CLAUSES, "")
-    dropped = core.str.replace_all(_DROP_WORDS, " ").str.replace_all(r"\s+", " ").str.strip_chars()
-    return _descriptor_or_folded(_singular(dropped), folded)
+    return core.str.replace_all(_DROP_WORDS, " ").str.replace_all(r"\s+", " ").str.strip_chars()
 
 
 def _descriptor_or_folded(singular: pl.Expr, folded: pl.Expr) -> pl.Expr:
@@ -252,6 +256,12 @@ def outlet_display(outlet: pl.Expr) -> pl.Expr:
     cleaned = outlet.str.strip_chars().str.replace_all(r"\s+", " ")
     stripped = cleaned.str.replace(r"(?i)^the\s+", "")
     return pl.when(stripped.str.len_chars() > 0).then(stripped).otherwise(cleaned)
+
+
+def of_text(rule: Callable[[pl.Expr], pl.Expr], text: str | None) -> str | None:
+    """`rule` (named_key, outlet_key, descriptor, infer_kind, ...) applied to one text, for
+    the commands that take a name."""
+    return pl.select(rule(pl.lit(text, dtype=pl.String))).item()
 
 
 def named_keys(names: pl.LazyFrame, column: str, into: str) -> pl.LazyFrame:
@@ -314,13 +324,11 @@ def identify_sources(sources: pl.DataFrame) -> pl.DataFrame:
     named = _named_steps(named, display=True).rename({"_key": "source_key"})
     anonymous = (
         kinds.filter(pl.col("kind") == "anonymous")
-        .with_columns(_core=folded.str.replace(_CLAUSES, ""))
-        .with_columns(_dropped=pl.col("_core").str.replace_all(_DROP_WORDS, " ")
-                      .str.replace_all(r"\s+", " ").str.strip_chars())
-        .with_columns(_singular=_singular(pl.col("_dropped")))
+        .with_columns(_pooled=_pooled_words(folded))
+        .with_columns(_singular=_singular(pl.col("_pooled")))
         .with_columns(source_key=_descriptor_or_folded(pl.col("_singular"), folded))
         .with_columns(source_display=descriptor_display(pl.col("source_key")))
-        .drop("_core", "_dropped", "_singular")
+        .drop("_pooled", "_singular")
     )
     return (pl.concat([named, anonymous], how="vertical").drop("_folded")
             .select(*sources.columns, "kind", "source_key", "source_display").collect())

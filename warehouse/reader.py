@@ -7,8 +7,9 @@ from datetime import date
 import duckdb
 import polars as pl
 
+from warehouse import identity
 from warehouse.connection import fetch_frame, sql_text
-from warehouse.errors import BadInput, TrackrecordError
+from warehouse.errors import TrackrecordError
 
 
 def has_runs(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> bool:
@@ -83,25 +84,17 @@ def find_sources(con: duckdb.DuckDBPyConnection, text: str) -> pl.DataFrame:
 def _identity_keys(text: str) -> dict[str, str | None]:
     """The keys ingest would give `text` (warehouse.identity): named (as a named source),
     descriptor (as an anonymous one) and outlet (after " @ ", when given)."""
-    from warehouse import identity
-
     who, _, outlet = text.partition(" @ ")
-    keys = pl.DataFrame({"who": [who], "outlet": [outlet or None]},
-                        schema={"who": pl.String, "outlet": pl.String}).select(
-        named=identity.named_key(pl.lit(text)),
-        descriptor=identity.descriptor(pl.col("who")),
-        outlet=identity.outlet_key(pl.col("outlet")),
-    )
-    return keys.row(0, named=True)
+    return {"named": identity.of_text(identity.named_key, text),
+            "descriptor": identity.of_text(identity.descriptor, who),
+            "outlet": identity.of_text(identity.outlet_key, outlet or None)}
 
 
 def outlet_words(outlet: str) -> str:
     """An outlet as `report --outlet` compares it with the scores' outlet names: spaces
     collapsed and a leading "The" dropped, as ingest shows outlets ("The Times of Israel" is
     "Times of Israel")."""
-    from warehouse import identity
-
-    return pl.select(identity.outlet_display(pl.lit(outlet))).item()
+    return identity.of_text(identity.outlet_display, outlet)
 
 
 def source_claims(con: duckdb.DuckDBPyConnection, source_id: str, run_id: str, as_of: date) -> pl.DataFrame:
