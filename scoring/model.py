@@ -71,25 +71,71 @@ class ClaimScores:
     model: object = field(default=None, repr=False, compare=False)
 
 
-def model_inputs(features: pl.DataFrame, names: list[str], extra_columns: int = 0) -> np.ndarray:
-    """The f_ columns `names` as a float matrix in the shapes a linear model can use: counts
-    on a log scale (log1p), rates as log-odds; other columns as they are. Trees do not care
-    (the transforms are monotone), so every candidate reads the same matrix. Row-major, as
-    scikit-learn's estimators want it (blocks of rows then need no copy); `extra_columns`
-    zero columns are left at the end for features computed later."""
+def _shaped(name: str) -> pl.Expr:
+    """Column `name` of the features as a linear model reads it: counts on a log scale
+    (log1p), rates as log-odds, other columns as they are; nulls as 0."""
+    column = pl.col(name).cast(pl.Float64).fill_null(0.0)
+    if name.endswith("_rate"):
+        column = column.clip(0.005, 0.995)
+        return (column / (1 - column)).log()
+    if name.endswith(COUNT_SUFFIXES):
+        return column.clip(0.0).log1p()
+    return column
 
-    def shaped(name: str) -> pl.Expr:
-        column = pl.col(name).cast(pl.Float64).fill_null(0.0)
-        if name.endswith("_rate"):
-            column = column.clip(0.005, 0.995)
-            return (column / (1 - column)).log()
-        if name.endswith(COUNT_SUFFIXES):
-            return column.clip(0.0).log1p()
-        return column
 
+def model_inputs(features: pl.DataFrame, names: list[str], extra_columns: int = 0,
+                 rows: np.ndarray | None = None) -> np.ndarray:
+    """The f_ columns `names` as a float matrix in the shapes a linear model can use
+    (`_shaped`: counts on a log scale, rates as log-odds). Trees do not care (the transforms
+    are monotone), so every candidate reads the same matrix. Row-major, as scikit-learn's
+    estimators want it (blocks of rows then need no copy); `extra_columns` zero columns are
+    left at the end for features computed later. With `rows`, only those rows, in that
+    order."""
+    if rows is not None:
+        features = features.select(names)[rows]
     extra = [pl.lit(0.0, pl.Float64).alias(f"__extra_{i}") for i in range(extra_columns)]
-    x = features.select(*[shaped(n) for n in names], *extra).to_numpy(order="c")
+    x = features.select(*[_shaped(n) for n in names], *extra).to_numpy(order="c")
     return x if x.flags.writeable and x.flags.c_contiguous else np.ascontiguousarray(x).copy()
+
+
+def _linear_probability(features: pl.DataFrame, names: list[str], f_text: np.ndarray | None,
+                        score, a: float, b: float, pool: ThreadPoolExecutor | None = None
+                        ) -> np.ndarray:
+    """The calibrated probability of a linear model (`score`, candidates.LinearScore, over
+    the model matrix of `names`, whose last is f_text when `f_text` is given) followed by
+    the sigmoid 1 / (1 + exp(a * log_odds + b)), for every row of `features`, without the
+    matrix of every claim: each column is shaped as `_shaped` does, clipped, weighted and
+    summed, a block of rows at a time (in cache) on the threads of `pool`."""
+    needed = sorted({names[column] for column in score.columns} - {"f_text"})
+    values = features.select(pl.col(n).cast(pl.Float64).fill_null(0.0) for n in needed)
+    columns = {n: values[n].to_numpy() for n in needed}
+    if f_text is not None:
+        columns["f_text"] = np.asarray(f_text, dtype=np.float64)
+    # coef * (x - mean) / scale is x * weight, less a constant taken once for every column.
+    weight = score.coef / score.scale
+    constant = score.intercept - float(weight @ score.mean)
+    terms = [(names[column], columns[names[column]], low, high, w)
+             for column, low, high, w in zip(score.columns, score.low, score.high, weight)]
+
+    def block(rows: slice) -> np.ndarray:
+        log_odds = np.full(rows.stop - rows.start, constant)
+        shaped = np.empty_like(log_odds)
+        for name, column, low, high, w in terms:
+            part = column[rows]
+            if name.endswith("_rate"):
+                np.clip(part, 0.005, 0.995, out=shaped)
+                np.log(shaped / (1.0 - shaped), out=shaped)
+            elif name.endswith(COUNT_SUFFIXES):
+                np.maximum(part, 0.0, out=shaped)
+                np.log1p(shaped, out=shaped)
+            else:
+                shaped[:] = part
+            np.clip(shaped, low, high, out=shaped)
+            shaped *= w
+            log_odds += shaped
+        return 1.0 / (1.0 + np.exp(a * log_odds + b))
+
+    return blockwise({"p": block}, features.height, pool)["p"]
 
 
 def _row_log_loss(y: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -272,31 +318,36 @@ def _model_scores(features: pl.DataFrame, names: list[str], train: pl.DataFrame,
             words = pool.submit(lambda: hashed)
         elif "text" in features.columns:
             words = pool.submit(hashed_words, features["text"])
-        inputs = pool.submit(model_inputs, features, names, 1)
+        # Only the rows that train and validate are laid out as a matrix here; every claim
+        # is scored below without one when the chosen model is linear.
+        fit_rows = np.concatenate([train_rows, valid_rows])
+        inputs = pool.submit(model_inputs, features, names, 1, fit_rows)
         # scikit-learn takes most of a second to import: it comes in here, where it is first
         # needed, while the pool hashes the words and builds the matrix.
         from sklearn.base import clone
 
-        from scoring.candidates import MAX_BOOSTING_ROWS, calibrated, candidates, cross_fitted
+        from scoring.candidates import (MAX_BOOSTING_ROWS, calibrated, candidates, cross_fitted,
+                                        linear_score)
 
         # BLAS and OpenMP run single-threaded (the limit reaches the libraries loaded by now):
         # their worker threads spin while they wait, and on a machine busy with other work
         # that made fitting several times slower than one core. The two cores are used by
         # fitting independent models side by side instead (scoring.parallel).
         with thread_limits().limit(limits=1):
-            text_model = None
+            text_model, f_text = None, None
             if words is not None:
                 f_text, text_model = text_feature(
                     words.result(), train_rows, y_train, train["settled_on"].to_numpy(),
                     train["first_label"].to_numpy().astype(int), random_state, pool)
-            x_all = inputs.result()
+            x_fit = inputs.result()
+            feature_columns = names
             if text_model is not None:
-                x_all[:, -1] = f_text
+                x_fit[:, -1] = f_text[fit_rows]
                 names = [*names, "f_text"]
             else:
-                x_all = np.ascontiguousarray(x_all[:, :-1])
-            # Copies of the rows that train and validate, not a reordering of every row.
-            x_train, x_valid = x_all[train_rows], x_all[valid_rows]
+                f_text = None
+                x_fit = np.ascontiguousarray(x_fit[:, :-1])
+            x_train, x_valid = x_fit[: len(train_rows)], x_fit[len(train_rows):]
 
             def tried_out(item: tuple[str, object]) -> tuple[object, np.ndarray]:
                 """A candidate fitted on the training rows, and its probabilities on the
@@ -317,14 +368,31 @@ def _model_scores(features: pl.DataFrame, names: list[str], train: pl.DataFrame,
             chosen = _choose(y_valid, p_valids)
             model, p_valid = models[chosen], p_valids[chosen]
             final = calibrated(model, x_valid, y_valid)
+            calibrator = final.calibrated_classifiers_[0].calibrators[0]
 
-            p_model = blockwise(
-                {"p_model": lambda rows: final.predict_proba(x_all[rows])[:, 1]},
-                features.height, pool,
-            )["p_model"]
+            p_model = None
+            linear = linear_score(model)
+            if linear is not None:
+                p_model = _linear_probability(features, names, f_text, linear,
+                                              float(calibrator.a_), float(calibrator.b_), pool)
+                # The shortcut stands only where it gives what the fitted model gives (were a
+                # scikit-learn release to change how a calibrated pipeline scores, the matrix
+                # below would be used).
+                if not np.allclose(p_model[valid_rows], final.predict_proba(x_valid)[:, 1],
+                                   rtol=0.0, atol=1e-9):
+                    p_model = None
+            if p_model is None:
+                x_all = model_inputs(features, feature_columns, 1)
+                if f_text is not None:
+                    x_all[:, -1] = f_text
+                else:
+                    x_all = np.ascontiguousarray(x_all[:, :-1])
+                p_model = blockwise(
+                    {"p_model": lambda rows: final.predict_proba(x_all[rows])[:, 1]},
+                    features.height, pool,
+                )["p_model"]
 
     frame = _claim_frame(features, pl.Series(p_model, dtype=pl.Float64))
-    calibrator = final.calibrated_classifiers_[0].calibrators[0]
     fingerprint = _fingerprint(
         {
             "features": names,

@@ -13,7 +13,9 @@ import polars as pl
 import pytest
 
 from features.build import claim_features
+from scoring import candidates as candidates_module
 from scoring import metrics, parallel
+from scoring import model as model_module
 from scoring.aggregate import outlet_reliability, scored_claims, source_reliability
 from scoring.model import score_claims
 from scoring.text_model import hashed_words, hashed_words_by_claim, text_pipeline, text_probability
@@ -231,6 +233,64 @@ def test_scores_do_not_depend_on_how_the_rows_are_blocked(fitted_world, monkeypa
     assert again.metrics["model"] == scores.metrics["model"]
     assert again.metrics["brier"] == pytest.approx(scores.metrics["brier"], rel=1e-12)
     assert np.abs(again.frame["p_model"] - scores.frame["p_model"]).max() < 1e-12
+
+
+def test_a_linear_model_scores_every_claim_without_the_matrix_as_the_matrix_would(
+        fitted_world, monkeypatch):
+    # Every claim is scored from the linear model's numbers (scoring.model._linear_probability);
+    # without them (any other model) from the matrix of every claim and predict_proba.
+    features, scores, _ = fitted_world
+    calls = []
+    shortcut = model_module._linear_probability
+    monkeypatch.setattr(model_module, "_linear_probability",
+                        lambda *a, **k: calls.append(1) or shortcut(*a, **k))
+    options = dict(validation_fraction=0.2, min_training_rows=40, max_training_rows=300_000,
+                   random_state=0, priors=PRIORS)
+    again = score_claims(features, **options)
+    assert scores.metrics["model"] in ("track_record", "logistic") and calls
+    monkeypatch.setattr(candidates_module, "linear_score", lambda model: None)
+    matrix = score_claims(features, **options)
+    assert len(calls) == 1 and matrix.fingerprint == again.fingerprint == scores.fingerprint
+    assert np.abs(matrix.frame["p_model"] - again.frame["p_model"]).max() < 1e-12
+    assert matrix.frame.drop("p_model", "p_true").equals(again.frame.drop("p_model", "p_true"))
+
+
+@pytest.mark.parametrize("name", ["track_record", "logistic"])
+def test_the_linear_shortcut_shapes_clips_and_calibrates_as_the_pipeline_does(name):
+    # Nulls, rates at 0 and 1, negative counts and values far outside the training range.
+    rng = np.random.default_rng(1)
+    n = 3000
+    frame = pl.DataFrame({
+        "f_src_rate": rng.uniform(0, 1, n), "f_src_naive_rate": rng.uniform(0, 1, n),
+        "f_src_settled": rng.integers(-2, 40, n).astype(float), "f_hedges": rng.normal(0, 2, n),
+        "f_out_rate": np.r_[0.0, 1.0, rng.uniform(0, 1, n - 2)],
+    }).with_columns(pl.when(pl.int_range(pl.len()) % 7 == 0).then(None)
+                    .otherwise(pl.col("f_hedges")).alias("f_hedges"))
+    names = frame.columns
+    f_text = rng.normal(0, 1, n)
+    x = model_module.model_inputs(frame, names, 1)
+    x[:, -1] = f_text
+    y = (rng.random(n) < 1 / (1 + np.exp(-x[:, 0] - x[:, 4]))).astype(int)
+    train, valid = slice(0, 2000), slice(2000, None)
+    pipeline = candidates_module.candidates([*names, "f_text"], 0)[name]
+    model = pipeline.fit(x[train] / 3, y[train])  # so that validation rows are clipped
+    final = candidates_module.calibrated(model, x[valid], y[valid])
+    sigmoid = final.calibrated_classifiers_[0].calibrators[0]
+    p = model_module._linear_probability(frame, [*names, "f_text"], f_text,
+                                         candidates_module.linear_score(model),
+                                         float(sigmoid.a_), float(sigmoid.b_))
+    assert np.abs(p - final.predict_proba(x)[:, 1]).max() < 1e-12
+
+
+def test_only_a_linear_candidate_has_a_linear_shortcut(fitted_world):
+    rng = np.random.default_rng(2)
+    x, y = rng.normal(size=(300, 4)), rng.integers(0, 2, 300)
+    models = candidates_module.candidates(["f_src_rate", "f_a", "f_b", "f_c"], 0)
+    assert candidates_module.linear_score(models["boosting"].fit(x, y)) is None
+    logistic = models["logistic"].fit(x, y)
+    reordered = type(logistic)([logistic.steps[1], logistic.steps[0], logistic.steps[2]])
+    assert candidates_module.linear_score(reordered) is None
+    assert candidates_module.linear_score(logistic).columns == [0, 1, 2, 3]
 
 
 def test_work_side_by_side_comes_back_in_the_order_it_was_given(monkeypatch):

@@ -2,7 +2,8 @@
 
 -- Free text, ids and an opaque hash gain little from compression and cost a third of the time
 -- it takes to write a million claims and their outcomes: stored as they are (a storage choice
--- only; 109 MB -> 175 MB at a million claims).
+-- only; 109 MB -> 175 MB at a million claims). The same holds for the claim ids every run
+-- writes to claim_score_rows (0.05 s of publishing a million claims' scores).
 create table claims (
     claim_id      varchar not null using compression uncompressed,
     published_at  timestamp not null,      -- UTC
@@ -112,7 +113,7 @@ create table source_score_rows (
 create table claim_score_rows (
     run_id     varchar not null,
     as_of      date not null,
-    claim_id   varchar not null,
+    claim_id   varchar not null using compression uncompressed,
     source_id  varchar not null,
     p_true     double,
     p_model    double,
