@@ -8,8 +8,9 @@ How a file travels:
    (CSV, Parquet, a JSON-lines file with a bad line, the outcomes waiting in quarantine) first
    becomes rows of text in `staged_rows`, each with its raw text and line number, and goes
    through the same SQL from there. Claims come first: outcomes are checked against them.
-2. Identified (`_identify`): the identity rules (warehouse.identity, Polars) run on the
-   distinct names of the valid rows.
+2. Identified (`_claim_identities`, `_identify`): the identity rules (warehouse.identity,
+   Polars) run on the distinct names of the valid rows; the claims' while DuckDB stages the
+   outcomes.
 3. Merged (`_merge`, sql/ingest_merge.sql), in one transaction: valid rows insert or update
    `claims` / `outcomes` with their identities joined on; each invalid row goes to
    `quarantine` with a reason a person understands; an outcome whose claim has not arrived
@@ -32,6 +33,7 @@ import re
 import shutil
 import tempfile
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from glob import glob
 from pathlib import Path
@@ -819,9 +821,14 @@ def ingest(
         outcome_files = [i for i, k in kinds.items() if k == "outcomes"]
         claim_repeats = _stage_kind(con, "claims", claim_files, readable, names, note)
         _define_claim_changes(con, claim_repeats)
-        outcome_repeats = _stage_kind(con, "outcomes", outcome_files, readable, names, note)
-    note("identifying sources")
-    _identify(con)
+        # The claims' identities are worked out (Polars) while DuckDB stages the outcomes.
+        distinct = _distinct_claim_values(con)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            identities = pool.submit(_claim_identities, distinct)
+            outcome_repeats = _stage_kind(con, "outcomes", outcome_files, readable, names, note)
+            note("identifying sources")
+            claim_identities = identities.result()
+    _identify(con, claim_identities)
 
     if not dry_run:
         con.execute("begin")
@@ -862,37 +869,47 @@ def _stage_waiting(con: duckdb.DuckDBPyConnection) -> int:
     ).fetchall()[0][0]
 
 
-def _identify(con: duckdb.DuckDBPyConnection) -> None:
-    """Identities of the valid staged rows, as temp tables for the merge to join:
-    source_identities, outlet_identities, subject_keys (claims) and by_keys (who did an
-    outcome, folded). The rules (Polars, warehouse.identity) run on distinct values only."""
-    # The distinct sources, outlets and subjects of the claims, in one scan of the rows.
-    distinct = fetch_frame(con, """
+def _distinct_claim_values(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The distinct sources (with their given kind), outlets and subjects of the valid staged
+    claims, in one scan of the rows; is_source, is_outlet and is_subject say which a row is."""
+    return fetch_frame(con, """
         select source, source_kind_given as source_kind, outlet, subject,
                grouping(source, source_kind_given) = 0 as is_source,
                grouping(outlet) = 0 as is_outlet, grouping(subject) = 0 as is_subject
         from staged_claims where reason is null
         group by grouping sets ((source, source_kind_given), (outlet), (subject))""")
-    sources = identity.identify_sources(
-        distinct.filter(pl.col("is_source")).select("source", "source_kind"))
-    outlets = identity.identify_outlets(distinct.filter(pl.col("is_outlet")).select("outlet"))
-    # Subjects and those who denied or contradicted a claim are people: each distinct name
-    # is keyed once (named_keys); corroborations come from outlets.
+
+
+def _claim_identities(distinct: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """The identities of the claims' distinct values (_distinct_claim_values), by the rules
+    of warehouse.identity: source_identities, outlet_identities and subject_keys. Polars
+    only, so that it can run beside DuckDB's staging of the outcomes."""
+    subjects = distinct.filter(pl.col("is_subject") & pl.col("subject").is_not_null())
+    return {
+        "source_identities": identity.identify_sources(
+            distinct.filter(pl.col("is_source")).select("source", "source_kind")),
+        "outlet_identities": identity.identify_outlets(
+            distinct.filter(pl.col("is_outlet")).select("outlet")),
+        "subject_keys": identity.named_keys(subjects.lazy().select("subject"), "subject",
+                                            "subject_key").collect(),
+    }
+
+
+def _identify(con: duckdb.DuckDBPyConnection, claim_identities: dict[str, pl.DataFrame]) -> None:
+    """Identities of the valid staged rows, as temp tables for the merge to join: those of
+    the claims (_claim_identities: source_identities, outlet_identities, subject_keys) and
+    by_keys (who did an outcome, folded). The rules (Polars, warehouse.identity) run on
+    distinct values only."""
+    # Those who denied or contradicted a claim are people, keyed like subjects (each distinct
+    # name once: a subject's key is reused); corroborations come from outlets.
     bys = fetch_frame(con, """
         select distinct event, "by" from staged_outcomes where reason is null""")
-    people = pl.concat([
-        distinct.filter(pl.col("is_subject") & pl.col("subject").is_not_null())
-        .select(pl.col("subject").alias("name")),
-        bys.filter((pl.col("event") != "corroborated") & (pl.col("by") != ""))
-        .select(pl.col("by").alias("name")),
-    ]).unique()
-    people = identity.named_keys(people.lazy(), "name", "key").collect()
-    subjects = (
-        distinct.filter(pl.col("is_subject") & pl.col("subject").is_not_null())
-        .select("subject")
-        .join(people, left_on="subject", right_on="name", how="left")
-        .rename({"key": "subject_key"})
-    )
+    subjects = claim_identities["subject_keys"].select(
+        pl.col("subject").alias("name"), pl.col("subject_key").alias("key"))
+    names = (bys.filter((pl.col("event") != "corroborated") & (pl.col("by") != ""))
+             .select(pl.col("by").alias("name")).unique()
+             .join(subjects, on="name", how="anti"))
+    people = pl.concat([subjects, identity.named_keys(names.lazy(), "name", "key").collect()])
     corroborators = (bys.filter(pl.col("event") == "corroborated").select("by").unique()
                      .with_columns(outlet=identity.outlet_key(pl.col("by"))))
     bys = (
@@ -902,9 +919,7 @@ def _identify(con: duckdb.DuckDBPyConnection) -> None:
                 .when(pl.col("event") == "corroborated").then(pl.col("outlet"))
                 .otherwise(pl.col("key")))
     )
-    frames = {"source_identities": sources, "outlet_identities": outlets,
-              "subject_keys": subjects, "by_keys": bys}
-    for name, frame in frames.items():
+    for name, frame in {**claim_identities, "by_keys": bys}.items():
         con.register("identity_frame", frame)
         con.execute(f"create or replace temp table {name} as select * from identity_frame")
         con.unregister("identity_frame")
