@@ -103,13 +103,14 @@ def _ranked(frame: pl.DataFrame, interval: float, name: str) -> pl.DataFrame:
     )
 
 
-def _most_common(claims: pl.DataFrame, column: str) -> pl.DataFrame:
+def _most_common(ties: pl.DataFrame, column: str) -> pl.DataFrame:
     """source_id and the most frequent non-null value of `column` among its claims, ties
-    broken by name; a source with none gets null."""
+    broken by name; a source with none gets null. `ties` counts the claims (n) of each
+    source_id and value of `column` (and of other columns: the counts are summed)."""
     return (
-        claims.drop_nulls(column)
+        ties.drop_nulls(column)
         .group_by("source_id", column)
-        .agg(pl.len().alias("n"))
+        .agg(pl.col("n").sum())
         .group_by("source_id")
         .agg(pl.col(column).sort_by(["n", column], descending=[True, False]).first())
     )
@@ -145,6 +146,9 @@ def source_reliability(
     s = max(float(prior_strength), 1e-6)
     g = max(float(group_strength), 1e-6)
     claims = _evidence(scored, unsettled_weight, fitted)
+    # The claims of each source by kind, affiliation and outlet, counted in one pass: a
+    # source mostly has one of each, so its most common ones are then found among few rows.
+    ties = claims.group_by("source_id", "kind", "affiliation", "outlet").agg(n=pl.len())
     sources = (
         claims.group_by("source_id")
         .agg(
@@ -157,9 +161,9 @@ def source_reliability(
             pl.col("held").sum(),
             pl.col("weight").sum(),
         )
-        .join(_most_common(claims, "kind"), on="source_id", how="left")
-        .join(_most_common(claims, "affiliation"), on="source_id", how="left")
-        .join(_most_common(claims, "outlet"), on="source_id", how="left")
+        .join(_most_common(ties, "kind"), on="source_id", how="left")
+        .join(_most_common(ties, "affiliation"), on="source_id", how="left")
+        .join(_most_common(ties, "outlet"), on="source_id", how="left")
         .with_columns(affiliation_group=pl.col("affiliation").fill_null(NO_AFFILIATION))
     )
     kind_prior = pl.col("kind").replace_strict(priors, default=0.5, return_dtype=pl.Float64)
