@@ -17,9 +17,11 @@ create or replace temp macro moment(given) as (
          else try_cast(given as timestamptz) at time zone 'UTC' end
 );
 -- An id as given, without the spaces, tabs and line breaks around it; null when nothing is left
--- (a tab is not an id).
+-- (a tab is not an id). An id that starts and ends with anything else is as given: trimming a
+-- given set of characters is slow, and is only asked where there may be something to trim.
 create or replace temp macro id_text(given) as (
-    nullif(trim(given, ' ' || chr(9) || chr(10) || chr(13)), '')
+    nullif(case when ascii(given) > 32 and ascii(right(given, 1)) > 32 then given
+                else trim(given, ' ' || chr(9) || chr(10) || chr(13)) end, '')
 );
 -- Staging for one ingest. staged_rows: rows of files that are not read straight into
 -- staged_claims / staged_outcomes (see warehouse/ingest.py), every contract field as text.
