@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import gc
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -39,3 +43,19 @@ def test_a_collector_already_off_stays_off(collector_on):
     with collector_paused():
         pass
     assert not gc.isenabled()
+
+
+def test_blas_loads_single_threaded_unless_the_environment_says_otherwise():
+    code = ("from jobs.startup import single_threaded_blas; single_threaded_blas(); "
+            "import numpy, scipy.linalg; from threadpoolctl import threadpool_info; "
+            "print(sorted({i['num_threads'] for i in threadpool_info() "
+            "if i['internal_api'] == 'openblas'}))")
+    root = Path(__file__).resolve().parents[1]
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+
+    def threads(**extra) -> str:
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              check=True, cwd=root, env={**env, **extra}).stdout.strip()
+
+    assert threads() == "[1]"
+    assert threads(OPENBLAS_NUM_THREADS="2") == "[2]"
