@@ -46,12 +46,13 @@ def test_a_collector_already_off_stays_off(collector_on):
 
 
 def test_blas_loads_single_threaded_unless_the_environment_says_otherwise():
-    code = ("from jobs.startup import single_threaded_blas; single_threaded_blas(); "
+    code = ("from jobs.startup import tuned_native_libraries; tuned_native_libraries(); "
             "import numpy, scipy.linalg; from threadpoolctl import threadpool_info; "
             "print(sorted({i['num_threads'] for i in threadpool_info() "
             "if i['internal_api'] == 'openblas'}))")
     root = Path(__file__).resolve().parents[1]
-    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("OPENBLAS_NUM_THREADS", "_RJEM_MALLOC_CONF")}
 
     def threads(**extra) -> str:
         return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -59,3 +60,21 @@ def test_blas_loads_single_threaded_unless_the_environment_says_otherwise():
 
     assert threads() == "[1]"
     assert threads(OPENBLAS_NUM_THREADS="2") == "[2]"
+
+
+def test_polars_allocator_keeps_freed_memory_unless_the_environment_says_otherwise():
+    code = ("import os; from jobs.startup import tuned_native_libraries; "
+            "tuned_native_libraries(); import polars; print(os.environ['_RJEM_MALLOC_CONF'])")
+    root = Path(__file__).resolve().parents[1]
+    env = {k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"}
+
+    def conf(**extra) -> str:
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              check=True, cwd=root, env={**env, **extra}).stdout.strip()
+
+    def effective(**extra) -> dict:
+        # Polars puts its own settings first; jemalloc takes the last value of each key.
+        return dict(pair.split(":") for pair in conf(**extra).split(","))
+
+    assert effective() == {"dirty_decay_ms": "30000", "muzzy_decay_ms": "30000"}
+    assert effective(_RJEM_MALLOC_CONF="dirty_decay_ms:0")["dirty_decay_ms"] == "0"
