@@ -65,4 +65,4 @@ final as (
     from with_hash as w
     left join main.claims as c on w.reason is null and c.claim_id = w.claim_id
 )
-select * exclude (is_json, is_object, pre_reason) from final
+select * exclude (is_json, is_object, pre_reason, published_raw) from final

@@ -48,7 +48,6 @@ create or replace temp table staged_claims (
     raw               varchar,
     fast              boolean,
     claim_id          varchar,
-    published_raw     varchar,
     published_at      timestamp,
     source            varchar,
     source_kind_given varchar,

@@ -3,9 +3,11 @@
 -- over its aliases' spellings, and a name given in `alias add` over both. For an anonymous
 -- identity this is its descriptor; the run appends " @ outlet".
 with visible as (
-    select source_id, source_name, source_key
+    -- counted by spelling first: the rest works on those few rows, not on every claim
+    select source_id, source_name, source_key, count(*) as claims
     from main.claims
     where published_at::date <= $as_of
+    group by all
 ),
 identities as (
     select source_id, identity_key, kind from main.sources
@@ -17,7 +19,7 @@ named_alias as (
 spellings as (
     select v.source_id, v.source_name, i.kind, i.identity_key,
            bool_or('named:' || v.source_key = i.identity_key) as canonical,
-           count(*) as claims
+           sum(v.claims) as claims
     from visible as v
     join identities as i using (source_id)
     group by all
