@@ -935,14 +935,23 @@ def _redo_and_repeats(con: duckdb.DuckDBPyConnection, kind: str) -> tuple[list[i
     key = "claim_id" if kind == "claims" else 'hash(claim_id, event, "at", "by")'
     own = "fast" if kind == "claims" else "fast and not was_waiting"
     # A claim's last row in a file wins even when invalid (ingest_merge.sql): repeats within
-    # a file count whatever the rows' reasons, repeats across files among valid rows.
-    within_file = ("(select count(*) - count(distinct (file_index, claim_id)) from staged_claims "
-                   "where claim_id is not null) + " if kind == "claims" else "")
+    # a file count whatever the rows' reasons, repeats across files among valid rows. Both
+    # are 0 when no id repeats among all the rows, the usual case, which one count tells.
+    if kind == "claims":
+        counted = ("(select count(*) - count(distinct claim_id) from staged_claims "
+                   "where claim_id is not null)")
+    else:
+        counted = f"(select count(*) - count(distinct {key}) from {table} where reason is null)"
     repeats, bad = con.execute(f"""
-        select {within_file}(select count(*) - count(distinct {key}) from {table}
-                             where reason is null),
+        select {counted},
                (select list(distinct file_index) from {table} where {own} and reason is not null)
     """).fetchall()[0]
+    if repeats and kind == "claims":
+        repeats = con.execute("""
+            select (select count(*) - count(distinct (file_index, claim_id)) from staged_claims
+                    where claim_id is not null)
+                 + (select count(*) - count(distinct claim_id) from staged_claims
+                    where reason is null)""").fetchall()[0][0]
     if repeats:
         bad = [row[0] for row in con.execute(f"""
             select file_index from {table} where {own}
