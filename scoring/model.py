@@ -46,6 +46,9 @@ COUNT_SUFFIXES = ("_settled", "_true", "_published", "_days", "_outlets", "_by_s
 # one must gain over a simpler one to be chosen (see _choose).
 CANDIDATE_ORDER = ("track_record", "logistic", "boosting")
 TOLERANCE = 0.002
+# The candidate most often chosen, finished (calibrated, every claim scored) while the others
+# are still being tried.
+AHEAD = "logistic"
 
 
 @dataclass(frozen=True)
@@ -349,38 +352,47 @@ def _model_scores(features: pl.DataFrame, names: list[str], train: pl.DataFrame,
                 x_fit = np.ascontiguousarray(x_fit[:, :-1])
             x_train, x_valid = x_fit[: len(train_rows)], x_fit[len(train_rows):]
 
-            def tried_out(item: tuple[str, object]) -> tuple[object, np.ndarray]:
+            def finished(model, pool: ThreadPoolExecutor | None) -> tuple[object, np.ndarray | None]:
+                """`model` calibrated on the validation rows and, when it is linear, every
+                claim's probability without the matrix of every claim (None otherwise)."""
+                final = calibrated(model, x_valid, y_valid)
+                linear = linear_score(model)
+                if linear is None:
+                    return final, None
+                sigmoid = final.calibrated_classifiers_[0].calibrators[0]
+                p = _linear_probability(features, names, f_text, linear, float(sigmoid.a_),
+                                        float(sigmoid.b_), pool)
+                # The shortcut stands only where it gives what the fitted model gives (were a
+                # scikit-learn release to change how a calibrated pipeline scores, the matrix
+                # would be used).
+                if not np.allclose(p[valid_rows], final.predict_proba(x_valid)[:, 1],
+                                   rtol=0.0, atol=1e-9):
+                    return final, None
+                return final, p
+
+            def tried_out(item: tuple[str, object]) -> tuple[object, np.ndarray, tuple | None]:
                 """A candidate fitted on the training rows, and its probabilities on the
-                validation rows, each half calibrated on the other (cross_fitted)."""
+                validation rows, each half calibrated on the other (cross_fitted). The
+                usual choice (AHEAD) is also finished (`finished`) while the slower
+                candidates still fit: the core would otherwise wait for them."""
                 name, candidate = item
                 rows = slice(-MAX_BOOSTING_ROWS, None) if name == "boosting" else slice(None)
                 fitted = clone(candidate).fit(x_train[rows], y_train[rows])
-                return fitted, cross_fitted(fitted.decision_function(x_valid), y_valid)
+                p_valid = cross_fitted(fitted.decision_function(x_valid), y_valid)
+                return fitted, p_valid, finished(fitted, None) if name == AHEAD else None
 
             # The slowest (most complex) candidate starts first; the other core fits and
             # validates the rest meanwhile.
             tried = sorted(candidates(names, random_state).items(),
                            key=lambda item: -CANDIDATE_ORDER.index(item[0]))
             results = dict(zip([name for name, _ in tried], side_by_side(tried_out, tried, pool)))
-            models = {name: fitted for name, (fitted, _) in results.items()}
-            p_valids = {name: p for name, (_, p) in results.items()}
+            models = {name: fitted for name, (fitted, _, _) in results.items()}
+            p_valids = {name: p for name, (_, p, _) in results.items()}
             trials = {name: metrics.log_loss(y_valid, p) for name, p in p_valids.items()}
             chosen = _choose(y_valid, p_valids)
             model, p_valid = models[chosen], p_valids[chosen]
-            final = calibrated(model, x_valid, y_valid)
+            final, p_model = results[chosen][2] or finished(model, pool)
             calibrator = final.calibrated_classifiers_[0].calibrators[0]
-
-            p_model = None
-            linear = linear_score(model)
-            if linear is not None:
-                p_model = _linear_probability(features, names, f_text, linear,
-                                              float(calibrator.a_), float(calibrator.b_), pool)
-                # The shortcut stands only where it gives what the fitted model gives (were a
-                # scikit-learn release to change how a calibrated pipeline scores, the matrix
-                # below would be used).
-                if not np.allclose(p_model[valid_rows], final.predict_proba(x_valid)[:, 1],
-                                   rtol=0.0, atol=1e-9):
-                    p_model = None
             if p_model is None:
                 x_all = model_inputs(features, feature_columns, 1)
                 if f_text is not None:

@@ -255,6 +255,18 @@ def test_a_linear_model_scores_every_claim_without_the_matrix_as_the_matrix_woul
     assert matrix.frame.drop("p_model", "p_true").equals(again.frame.drop("p_model", "p_true"))
 
 
+@pytest.mark.parametrize("ahead", ["track_record", "boosting", "no such model"])
+def test_which_candidate_is_finished_ahead_changes_no_score(fitted_world, monkeypatch, ahead):
+    # The usual choice is calibrated and scores every claim while the others still fit; when
+    # another is chosen, or none is finished ahead, the scores are the same.
+    features, scores, _ = fitted_world
+    monkeypatch.setattr(model_module, "AHEAD", ahead)
+    again = score_claims(features, validation_fraction=0.2, min_training_rows=40,
+                         max_training_rows=300_000, random_state=0, priors=PRIORS)
+    assert again.fingerprint == scores.fingerprint and again.metrics == scores.metrics
+    assert again.frame.equals(scores.frame)
+
+
 @pytest.mark.parametrize("name", ["track_record", "logistic"])
 def test_the_linear_shortcut_shapes_clips_and_calibrates_as_the_pipeline_does(name):
     # Nulls, rates at 0 and 1, negative counts and values far outside the training range.
