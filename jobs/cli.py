@@ -13,7 +13,6 @@ import sys
 import traceback
 from datetime import date, datetime, timezone
 from functools import wraps
-from importlib.metadata import version as package_version
 from pathlib import Path
 
 import click
@@ -129,7 +128,7 @@ def as_command_error(error: Exception) -> CommandError:
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Format of progress and summary lines on stderr (json for scheduled runs).")
-@click.version_option(package_version("trackrecord"), prog_name="trackrecord")
+@click.version_option(package_name="trackrecord", prog_name="trackrecord")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, config: str | None, debug: bool, log_format: str) -> None:
     """Score the reliability of news sources from their claims and what happened to them.

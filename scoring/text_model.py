@@ -57,30 +57,23 @@ def hashed_words(texts: pl.Series) -> sparse.csr_matrix:
         .str.replace_many(_PUNCTUATION, [" "] * len(_PUNCTUATION))
         .str.split(" ")
     )
+    # "" (from runs of spaces) is not a word; a word that occurs twice is one 1.
+    empty = pl.lit(pl.Series([[pl.Series([""]).hash(seed=0)[0] % N_COLUMNS]],
+                             dtype=pl.List(pl.UInt64)))
     # Lazy, so that the string work is spread over the cores in batches of rows.
-    tokens = (
+    columns = (
         pl.LazyFrame({"text": texts})
-        .select(words.alias("words"))
-        .select(
-            pl.col("words").list.len().alias("length"),
-            pl.col("words").list.eval(pl.element().hash(seed=0) % N_COLUMNS).alias("column"),
-        )
+        .select(words.list.eval(pl.element().hash(seed=0) % N_COLUMNS)
+                .list.set_difference(empty).alias("column"))
         .collect()
-    )
-    lengths = tokens["length"].to_numpy().astype(np.int64)
-    columns = tokens["column"].explode(keep_nulls=False).cast(pl.Int32).to_numpy()
-    indptr = np.concatenate([[0], np.cumsum(lengths)])
-    matrix = sparse.csr_matrix(
-        (np.ones(len(columns), dtype=np.float64), np.array(columns), indptr),
-        shape=(len(texts), N_COLUMNS),
-    )
-    matrix.sum_duplicates()
-    matrix.data[:] = 1.0
-    # "" (from runs of spaces) is not a word
-    empty = int(pl.Series([""]).hash(seed=0)[0] % N_COLUMNS)
-    matrix.data[matrix.indices == empty] = 0.0
-    matrix.eliminate_zeros()
-    return matrix
+    )["column"]
+    indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(columns.list.len().to_numpy(), out=indptr[1:])
+    indices = columns.explode(keep_nulls=False).cast(pl.Int32).to_numpy()
+    # A row's columns in the order its words first occur (scipy and scikit-learn take them
+    # in any order): sorting each row's columns would cost more than building the matrix.
+    return sparse.csr_matrix((np.ones(len(indices)), indices, indptr),
+                             shape=(len(texts), N_COLUMNS))
 
 
 def hashed_words_by_claim(claims: pl.DataFrame) -> tuple[pl.Series, sparse.csr_matrix]:

@@ -135,6 +135,16 @@ def test_words_hashed_ahead_give_the_same_scores(fitted_world):
     assert ahead.frame.equals(scores.frame)
 
 
+def test_hashed_words_mark_each_word_once_and_no_empty_word():
+    words = hashed_words(pl.Series(["a a B", "", None, "  x  ", "The “quote” — and/or John's car"]))
+    assert words.shape == (5, 1 << 18)
+    assert words.toarray().sum(axis=1).tolist() == [2, 0, 0, 1, 6]
+    assert set(words.data) == {1.0}
+    # the same word, whatever its case or punctuation, is the same column
+    same = hashed_words(pl.Series(["Gaza.", "gaza"]))
+    assert same[0].indices.tolist() == same[1].indices.tolist()
+
+
 def test_the_text_models_shortcut_says_what_its_pipeline_says(fitted_world):
     # text_probability skips the TF-IDF copy of the whole matrix; it must not change a number,
     # for the 0/1 matrices of hashed_words or for counts.
