@@ -5,7 +5,9 @@ with outlet_alias as (
 source_alias as (
     select alias_key, target_key from main.source_aliases where kind = 'source'
 ),
-visible as (
+-- Read twice (outlet names, then the claims), not materialized: DuckDB would otherwise copy
+-- every visible claim, text and all, to read its outlet names (0.05-0.2 s at 1M claims).
+visible as not materialized (
     select c.*, coalesce(oa.target_key, c.outlet_key) as resolved_outlet_key
     from main.claims as c
     left join outlet_alias as oa on oa.alias_key = c.outlet_key
