@@ -26,8 +26,8 @@ from jobs.startup import collector_paused
 from scoring.aggregate import outlet_reliability, scored_claims, source_reliability
 from scoring.model import score_claims
 from scoring.text_model import hashed_words_by_claim
-from warehouse.connection import connect_read, connect_write, open_read_only, pending_migrations
-from warehouse.errors import WarehouseBusy
+from warehouse.connection import connect_read, connect_write
+from warehouse.errors import NoWarehouse, WarehouseBusy
 from warehouse.scores import RunRecord, load_run_inputs, publish_run, record_failed_run
 
 Progress = Callable[[str], None]
@@ -60,17 +60,6 @@ class RunResult:
         )
 
 
-def _ensure_warehouse(settings: Settings) -> None:
-    """Create or migrate the warehouse when needed (a brief write)."""
-    if settings.db.exists():
-        probe = open_read_only(settings.db, busy_timeout=settings.busy_timeout)
-        pending = pending_migrations(probe)
-        probe.close()
-        if not pending:
-            return
-    connect_write(settings.db, busy_timeout=settings.busy_timeout).close()
-
-
 def run(settings: Settings, as_of: date, progress: Progress | None = None) -> RunResult:
     """Score every claim and source as of `as_of` and publish; see the module docstring."""
     note = progress or (lambda message: None)
@@ -87,7 +76,6 @@ def run(settings: Settings, as_of: date, progress: Progress | None = None) -> Ru
         return value
 
     with run_lock(settings.db):
-        _ensure_warehouse(settings)
         try:
             inputs = timed("read", _read_inputs, settings, as_of)
             record, sources, claims, outlets = timed(
@@ -117,7 +105,13 @@ def run(settings: Settings, as_of: date, progress: Progress | None = None) -> Ru
 
 
 def _read_inputs(settings: Settings, as_of: date):
-    con = connect_read(settings.db, busy_timeout=settings.busy_timeout)
+    try:
+        con = connect_read(settings.db, busy_timeout=settings.busy_timeout)
+    except NoWarehouse:
+        # No warehouse yet, or one from an older trackrecord: created or migrated (a brief
+        # write), then read.
+        connect_write(settings.db, busy_timeout=settings.busy_timeout).close()
+        con = connect_read(settings.db, busy_timeout=settings.busy_timeout)
     try:
         return load_run_inputs(con, as_of, settings.section("verdicts"))
     finally:

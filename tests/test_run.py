@@ -21,6 +21,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import pytest
 from click.testing import CliRunner
@@ -582,3 +583,19 @@ def test_claim_scores_give_settled_claims_their_label(after_one_run):
     assert claims["p_model"].is_between(0, 1).all()
     open_ = claims.filter(pl.col("label").is_null())
     assert (open_["p_true"] == open_["p_model"]).all()
+
+
+def test_a_run_creates_a_missing_warehouse_and_migrates_an_old_one(tmp_path, after_one_run):
+    # A run reads first and writes the schema only when the warehouse is missing or older.
+    fresh = tmp_path / "fresh" / "warehouse.duckdb"
+    ok(fresh, "run", "--as-of", "2025-06-01")
+    assert q(fresh, "select count(*), any_value(status) from runs") == [(1, "success")]
+    old = copy_warehouse(after_one_run, tmp_path / "old")
+    con = duckdb.connect(str(old))
+    con.execute("drop table evaluations")
+    con.execute("delete from schema_migrations where version = 3")
+    con.close()
+    ok(old, "run", "--as-of", "2025-06-01")
+    assert q(old, "select count(*) from schema_migrations where version = 3") == [(1,)]
+    assert q(old, "select count(*) from runs where as_of = '2025-06-01' and status = 'success'") \
+        == [(1,)]
