@@ -364,9 +364,10 @@ def _model_scores(features: pl.DataFrame, names: list[str], train: pl.DataFrame,
                                         float(sigmoid.b_), pool)
                 # The shortcut stands only where it gives what the fitted model gives (were a
                 # scikit-learn release to change how a calibrated pipeline scores, the matrix
-                # would be used).
-                if not np.allclose(p[valid_rows], final.predict_proba(x_valid)[:, 1],
-                                   rtol=0.0, atol=1e-9):
+                # would be used), and gives a number for every claim (else scikit-learn's
+                # checks of the matrix say what is wrong).
+                if not (np.isfinite(p).all() and np.allclose(
+                        p[valid_rows], final.predict_proba(x_valid)[:, 1], rtol=0.0, atol=1e-9)):
                     return final, None
                 return final, p
 
