@@ -125,6 +125,9 @@ def _linear_probability(features: pl.DataFrame, names: list[str], f_text: np.nda
         shaped = np.empty_like(log_odds)
         for name, column, low, high, w in terms:
             part = column[rows]
+            # A value that is not finite leaves the claim without a number, and the matrix
+            # (with scikit-learn's checks) is used instead; clipping would hide it.
+            log_odds[~np.isfinite(part)] = np.nan
             if name.endswith("_rate"):
                 np.clip(part, 0.005, 0.995, out=shaped)
                 np.log(shaped / (1.0 - shaped), out=shaped)
@@ -380,6 +383,8 @@ def _model_scores(features: pl.DataFrame, names: list[str], train: pl.DataFrame,
                 rows = slice(-MAX_BOOSTING_ROWS, None) if name == "boosting" else slice(None)
                 fitted = clone(candidate).fit(x_train[rows], y_train[rows])
                 p_valid = cross_fitted(fitted.decision_function(x_valid), y_valid)
+                # A pool of its own (None): this runs on a worker of `pool`, and waiting there
+                # for jobs queued behind it in the same pool would never end.
                 return fitted, p_valid, finished(fitted, None) if name == AHEAD else None
 
             # The slowest (most complex) candidate starts first; the other core fits and

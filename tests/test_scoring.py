@@ -592,3 +592,16 @@ def test_sources_are_the_same_whatever_the_row_order_and_ties_go_by_source_id(fi
     ranked = source_reliability(twins, prior_strength=8, unsettled_weight=0.5, interval=0.9,
                                 priors=PRIORS)
     assert ranked.filter(pl.col("source_id") != "c")["source_id"].to_list() == ["a", "b"]
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_a_feature_that_is_not_a_number_is_refused_as_before(fitted_world, bad):
+    # The linear shortcut stands down; scikit-learn's check of the matrix says what is wrong.
+    features, _, _ = fitted_world
+    open_row = features.with_row_index("row").filter(pl.col("label").is_null())["row"][0]
+    broken = features.with_columns(
+        pl.when(pl.int_range(pl.len()) == open_row).then(bad)
+        .otherwise(pl.col("f_denied_by_subject")).alias("f_denied_by_subject"))
+    with pytest.raises(ValueError, match="(?i)nan|infinity"):
+        score_claims(broken, validation_fraction=0.2, min_training_rows=40,
+                     max_training_rows=300_000, random_state=0, priors=PRIORS)
