@@ -74,14 +74,24 @@ class ClaimScores:
     model: object = field(default=None, repr=False, compare=False)
 
 
-def _shaped(name: str) -> pl.Expr:
-    """Column `name` of the features as a linear model reads it: counts on a log scale
-    (log1p), rates as log-odds, other columns as they are; nulls as 0."""
-    column = pl.col(name).cast(pl.Float64).fill_null(0.0)
+def _shape(name: str) -> str:
+    """How a linear model reads column `name`: "rate" (as log-odds), "count" (log1p) or
+    "plain". The one rule for `_shaped` (Polars) and `_linear_probability` (numpy)."""
     if name.endswith("_rate"):
+        return "rate"
+    if name.endswith(COUNT_SUFFIXES):
+        return "count"
+    return "plain"
+
+
+def _shaped(name: str) -> pl.Expr:
+    """Column `name` of the features as a linear model reads it (`_shape`): counts on a log
+    scale (log1p), rates as log-odds, other columns as they are; nulls as 0."""
+    column = pl.col(name).cast(pl.Float64).fill_null(0.0)
+    if _shape(name) == "rate":
         column = column.clip(0.005, 0.995)
         return (column / (1 - column)).log()
-    if name.endswith(COUNT_SUFFIXES):
+    if _shape(name) == "count":
         return column.clip(0.0).log1p()
     return column
 
@@ -117,21 +127,21 @@ def _linear_probability(features: pl.DataFrame, names: list[str], f_text: np.nda
     # coef * (x - mean) / scale is x * weight, less a constant taken once for every column.
     weight = score.coef / score.scale
     constant = score.intercept - float(weight @ score.mean)
-    terms = [(names[column], columns[names[column]], low, high, w)
+    terms = [(_shape(names[column]), columns[names[column]], low, high, w)
              for column, low, high, w in zip(score.columns, score.low, score.high, weight)]
 
     def block(rows: slice) -> np.ndarray:
         log_odds = np.full(rows.stop - rows.start, constant)
         shaped = np.empty_like(log_odds)
-        for name, column, low, high, w in terms:
+        for shape, column, low, high, w in terms:
             part = column[rows]
             # A value that is not finite leaves the claim without a number, and the matrix
             # (with scikit-learn's checks) is used instead; clipping would hide it.
             log_odds[~np.isfinite(part)] = np.nan
-            if name.endswith("_rate"):
+            if shape == "rate":
                 np.clip(part, 0.005, 0.995, out=shaped)
                 np.log(shaped / (1.0 - shaped), out=shaped)
-            elif name.endswith(COUNT_SUFFIXES):
+            elif shape == "count":
                 np.maximum(part, 0.0, out=shaped)
                 np.log1p(shaped, out=shaped)
             else:
@@ -397,7 +407,9 @@ def _model_scores(features: pl.DataFrame, names: list[str], train: pl.DataFrame,
             trials = {name: metrics.log_loss(y_valid, p) for name, p in p_valids.items()}
             chosen = _choose(y_valid, p_valids)
             model, p_valid = models[chosen], p_valids[chosen]
-            final, p_model = results[chosen][2] or finished(model, pool)
+            # The chosen one finished ahead, or now (p_model None: score with the matrix).
+            ahead = results[chosen][2]
+            final, p_model = ahead if ahead is not None else finished(model, pool)
             calibrator = final.calibrated_classifiers_[0].calibrators[0]
             if p_model is None:
                 x_all = model_inputs(features, feature_columns, 1)

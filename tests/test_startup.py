@@ -45,36 +45,31 @@ def test_a_collector_already_off_stays_off(collector_on):
     assert not gc.isenabled()
 
 
-def test_blas_loads_single_threaded_unless_the_environment_says_otherwise():
-    code = ("from jobs.startup import tuned_native_libraries; tuned_native_libraries(); "
-            "import numpy, scipy.linalg; from threadpoolctl import threadpool_info; "
-            "print(sorted({i['num_threads'] for i in threadpool_info() "
-            "if i['internal_api'] == 'openblas'}))")
-    root = Path(__file__).resolve().parents[1]
+def printed_after_tuning(code: str, **environment) -> str:
+    """What a fresh interpreter prints running `code` after jobs.startup's tuning, with
+    neither setting inherited from this process, and `environment` added."""
     env = {k: v for k, v in os.environ.items()
            if k not in ("OPENBLAS_NUM_THREADS", "_RJEM_MALLOC_CONF")}
+    setup = "from jobs.startup import tuned_native_libraries; tuned_native_libraries(); "
+    return subprocess.run([sys.executable, "-c", setup + code], capture_output=True, text=True,
+                          check=True, cwd=Path(__file__).resolve().parents[1],
+                          env={**env, **environment}).stdout.strip()
 
-    def threads(**extra) -> str:
-        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                              check=True, cwd=root, env={**env, **extra}).stdout.strip()
 
-    assert threads() == "[1]"
-    assert threads(OPENBLAS_NUM_THREADS="2") == "[2]"
+def test_blas_loads_single_threaded_unless_the_environment_says_otherwise():
+    code = ("import numpy, scipy.linalg; from threadpoolctl import threadpool_info; "
+            "print(sorted({i['num_threads'] for i in threadpool_info() "
+            "if i['internal_api'] == 'openblas'}))")
+    assert printed_after_tuning(code) == "[1]"
+    assert printed_after_tuning(code, OPENBLAS_NUM_THREADS="2") == "[2]"
 
 
 def test_polars_allocator_keeps_freed_memory_unless_the_environment_says_otherwise():
-    code = ("import os; from jobs.startup import tuned_native_libraries; "
-            "tuned_native_libraries(); import polars; print(os.environ['_RJEM_MALLOC_CONF'])")
-    root = Path(__file__).resolve().parents[1]
-    env = {k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"}
+    code = "import os, polars; print(os.environ['_RJEM_MALLOC_CONF'])"
 
-    def conf(**extra) -> str:
-        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                              check=True, cwd=root, env={**env, **extra}).stdout.strip()
-
-    def effective(**extra) -> dict:
+    def effective(**environment) -> dict:
         # Polars puts its own settings first; jemalloc takes the last value of each key.
-        return dict(pair.split(":") for pair in conf(**extra).split(","))
+        return dict(pair.split(":") for pair in printed_after_tuning(code, **environment).split(","))
 
     assert effective() == {"dirty_decay_ms": "30000", "muzzy_decay_ms": "30000"}
     assert effective(_RJEM_MALLOC_CONF="dirty_decay_ms:0")["dirty_decay_ms"] == "0"
