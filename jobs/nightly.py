@@ -22,7 +22,7 @@ import polars as pl
 from features.build import claim_features
 from jobs.config import Settings
 from jobs.lock import run_lock
-from jobs.startup import collector_paused
+from jobs.startup import collector_paused, deferred_module
 from scoring.aggregate import outlet_reliability, scored_claims, source_reliability
 from scoring.model import score_claims
 from scoring.text_model import hashed_words_by_claim
@@ -181,15 +181,17 @@ def _score(settings: Settings, as_of: date, inputs, run_id: str, started_at: dat
 
 
 def _import_scikit_learn() -> None:
-    """Load scikit-learn ahead of the model (see _score), the garbage collector paused
-    (jobs.startup); an error is left for the import that needs it to raise. Once loaded
-    (a backfill runs many dates in one process) there is nothing to do, and nothing more
-    is frozen."""
+    """Load what a run uses of scikit-learn ahead of the model (see _score), the garbage
+    collector paused and scipy.stats deferred (jobs.startup: it is loaded only if something
+    calls it); an error is left for the import that needs it to raise. Once loaded (a
+    backfill runs many dates in one process) there is nothing to do, and nothing more is
+    frozen."""
     if "scoring.candidates" in sys.modules:
         return
     try:
-        with collector_paused():
+        with collector_paused(), deferred_module("scipy.stats"):
             import scoring.candidates  # noqa: F401
+            import sklearn.feature_extraction.text  # noqa: F401  (scoring.text_model)
     except Exception:
         pass
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from jobs.startup import collector_paused
+from jobs.startup import collector_paused, deferred_module
 
 
 @pytest.fixture
@@ -73,3 +73,66 @@ def test_polars_allocator_keeps_freed_memory_unless_the_environment_says_otherwi
 
     assert effective() == {"dirty_decay_ms": "30000", "muzzy_decay_ms": "30000"}
     assert effective(_RJEM_MALLOC_CONF="dirty_decay_ms:0")["dirty_decay_ms"] == "0"
+
+
+@pytest.fixture
+def package(tmp_path, monkeypatch):
+    """A package `deferred_pkg` that records each time its body runs, on sys.path."""
+    root = tmp_path / "deferred_pkg"
+    root.mkdir()
+    (root / "__init__.py").write_text(
+        "import builtins\n"
+        "builtins.deferred_pkg_loads = getattr(builtins, 'deferred_pkg_loads', 0) + 1\n"
+        "def double(x):\n    return 2 * x\n"
+        "class Box:\n    size = 3\n")
+    (root / "sub.py").write_text("value = 7\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import builtins
+    builtins.deferred_pkg_loads = 0
+    yield lambda: builtins.deferred_pkg_loads
+    for name in ("deferred_pkg", "deferred_pkg.sub"):
+        sys.modules.pop(name, None)
+
+
+def test_a_deferred_module_loads_when_a_name_from_it_is_first_used(package):
+    loads = package
+    with deferred_module("deferred_pkg"):
+        from deferred_pkg import Box, double
+        import deferred_pkg
+    assert loads() == 0
+    assert "deferred_pkg" not in sys.modules  # the stand-in is gone after the block
+    assert double(21) == 42 and loads() == 1
+    assert Box.size == 3 and deferred_pkg.double(1) == 2 and loads() == 1
+    import deferred_pkg as real
+    assert real.double is real.__dict__["double"] and loads() == 1
+
+
+def test_a_deferred_module_unused_is_loaded_as_usual_by_a_later_import(package):
+    loads = package
+    with deferred_module("deferred_pkg"):
+        from deferred_pkg import double  # noqa: F401
+    import deferred_pkg
+    assert loads() == 1 and deferred_pkg.double(2) == 4
+    assert "double" in vars(deferred_pkg)
+
+
+def test_a_submodule_of_a_deferred_package_can_be_imported(package):
+    with deferred_module("deferred_pkg"):
+        import deferred_pkg.sub
+        assert deferred_pkg.sub.value == 7
+
+
+def test_a_module_already_loaded_is_not_deferred(package):
+    import deferred_pkg
+    with deferred_module("deferred_pkg"):
+        from deferred_pkg import double
+    assert double is deferred_pkg.double and package() == 1
+
+
+def test_a_run_imports_scikit_learn_without_loading_scipy_stats():
+    """scipy.stats costs 0.4-0.5 s of CPU to load and a run calls nothing of it."""
+    code = ("import sys; from jobs.nightly import _import_scikit_learn; _import_scikit_learn(); "
+            "import scoring.candidates; from sklearn.metrics import roc_auc_score; "
+            "print('scoring.candidates' in sys.modules, 'scipy.stats' in sys.modules, "
+            "roc_auc_score([0, 1, 1], [0.1, 0.9, 0.8]))")
+    assert printed_after_tuning(code).split() == ["True", "False", "1.0"]
