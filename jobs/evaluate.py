@@ -18,7 +18,7 @@ from features.evidence import claim_labels
 from jobs.config import Settings
 from scoring import metrics
 from scoring.model import score_claims
-from warehouse.connection import connect_read, connect_write, fetch_frame
+from warehouse.connection import connect_read, connect_write, fetch_frame, register_frame
 from warehouse.errors import BadInput, TrackrecordError
 from warehouse.scores import load_run_inputs
 
@@ -113,7 +113,7 @@ def save(settings: Settings, result: Backtest) -> None:
     )
     con = connect_write(settings.db, busy_timeout=settings.busy_timeout)
     try:
-        con.register("new_evaluations", rows)
+        register_frame(con, "new_evaluations", rows)
         con.execute("insert into evaluations by name select * from new_evaluations")
         con.unregister("new_evaluations")
     finally:

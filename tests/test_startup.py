@@ -136,3 +136,15 @@ def test_a_run_imports_scikit_learn_without_loading_scipy_stats():
             "print('scoring.candidates' in sys.modules, 'scipy.stats' in sys.modules, "
             "roc_auc_score([0, 1, 1], [0.1, 0.9, 0.8]))")
     assert printed_after_tuning(code).split() == ["True", "False", "1.0"]
+
+
+def test_ingest_and_run_never_load_pyarrow(tmp_path):
+    """DuckDB and Polars exchange frames through the Arrow C stream interface
+    (warehouse.connection): loading pyarrow would cost each process 0.1 s."""
+    sample = Path(__file__).resolve().parents[1] / "sample"
+    code = ("import sys; from jobs.startup import main\n"
+            f"for args in (['ingest', {str(sample)!r}], ['run']):\n"
+            f"    sys.argv = ['trackrecord', '--db', {str(tmp_path / 'w.duckdb')!r}, *args]\n"
+            "    try:\n        main()\n    except SystemExit as done:\n        assert not done.code\n"
+            "print('pyarrow' in sys.modules)")
+    assert printed_after_tuning(code).splitlines()[-1] == "False"

@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from warehouse.errors import NoWarehouse, WarehouseBusy
 
@@ -20,8 +21,26 @@ MIGRATIONS_TABLE = "schema_migrations"
 
 
 def fetch_frame(con: duckdb.DuckDBPyConnection, query: str, params: dict | None = None):
-    """A query's result as a Polars frame (DuckDB 2 fetches frames from relations)."""
-    return con.sql(query, params=params).pl()
+    """A query's result as a Polars frame, passed through the Arrow C stream interface
+    (DuckDB's own `.pl()` goes through a pyarrow table, and loading pyarrow costs a process
+    0.1 s)."""
+    return pl.DataFrame(con.sql(query, params=params))
+
+
+class _ArrowStream:
+    """A Polars frame as DuckDB reads it through the Arrow C stream interface (DuckDB reads
+    a Polars frame itself through a pyarrow table: see fetch_frame)."""
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        self._frame = frame
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
+        return self._frame.__arrow_c_stream__(requested_schema)
+
+
+def register_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+    """Make Polars `frame` readable as the view `name` (con.unregister(name) when done)."""
+    con.register(name, _ArrowStream(frame))
 
 
 def sql_text(name: str) -> str:

@@ -43,7 +43,7 @@ import duckdb
 import polars as pl
 
 from warehouse import identity
-from warehouse.connection import fetch_frame, sql_text
+from warehouse.connection import fetch_frame, register_frame, sql_text
 from warehouse.errors import BadInput
 
 CLAIM_FIELDS = ["claim_id", "published_at", "source", "source_kind", "affiliation", "outlet",
@@ -428,7 +428,7 @@ def _stage_lines(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: s
         raw=pl.when(pl.col("line") == 1).then(pl.col("raw").str.strip_prefix("\ufeff"))
         .otherwise(pl.col("raw"))
     ).filter(pl.col("raw").str.strip_chars().str.len_bytes() > 0)
-    con.register("file_lines", lines)
+    register_frame(con, "file_lines", lines)
     con.execute(
         f"insert into staged_rows by name {_from_raw('file_lines')}",
         {"index": index, "file": name},
@@ -621,7 +621,7 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, copy: PreparedCsv, index: int, na
     })
     # Rows were numbered among the good ones, empty lines skipped; each malformed row and
     # empty line before one pushes it a line further (sql/csv_line_numbers.sql says how).
-    con.register("blank_lines", _empty_lines(con, copy, index, after=header_line))
+    register_frame(con, "blank_lines", _empty_lines(con, copy, index, after=header_line))
     try:
         con.execute(sql_text("csv_line_numbers.sql"),
                     {"index": index, "header_line": header_line})
@@ -648,7 +648,7 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, copy: PreparedCsv, index: int, na
             {"line": [line for line, _, _ in cut], "raw": _record_texts(path, cut, delimiter)},
             schema={"line": pl.Int64, "raw": pl.String},
         )
-        con.register("whole_records", whole)
+        register_frame(con, "whole_records", whole)
         con.execute(
             "update staged_rows as s set raw = w.raw from whole_records as w "
             "where s.file_index = $index and s.pre_reason is not null and s.line = w.line",
@@ -920,7 +920,7 @@ def _identify(con: duckdb.DuckDBPyConnection, claim_identities: dict[str, pl.Dat
                 .otherwise(pl.col("key")))
     )
     for name, frame in {**claim_identities, "by_keys": bys}.items():
-        con.register("identity_frame", frame)
+        register_frame(con, "identity_frame", frame)
         con.execute(f"create or replace temp table {name} as select * from identity_frame")
         con.unregister("identity_frame")
 

@@ -14,7 +14,7 @@ from datetime import date, datetime
 import duckdb
 import polars as pl
 
-from warehouse.connection import fetch_frame, sql_text
+from warehouse.connection import fetch_frame, register_frame, sql_text
 
 
 @dataclass
@@ -84,10 +84,10 @@ def publish_run(
 ) -> None:
     """Replace the scores of `run.as_of` and mark the run successful, all or nothing."""
     tagged = {"run_id": pl.lit(run.run_id), "as_of": pl.lit(run.as_of, dtype=pl.Date)}
-    con.register("new_source_scores", source_scores.with_columns(**tagged))
-    con.register("new_claim_scores", claim_scores.with_columns(**tagged))
-    con.register("new_outlet_scores", outlet_scores.with_columns(**tagged))
-    con.register("new_run", run.frame())
+    register_frame(con, "new_source_scores", source_scores.with_columns(**tagged))
+    register_frame(con, "new_claim_scores", claim_scores.with_columns(**tagged))
+    register_frame(con, "new_outlet_scores", outlet_scores.with_columns(**tagged))
+    register_frame(con, "new_run", run.frame())
     params = {"as_of": run.as_of, "keep_dates": keep_dates}
     con.execute("begin")
     try:
@@ -107,6 +107,6 @@ def publish_run(
 
 def record_failed_run(con: duckdb.DuckDBPyConnection, run: RunRecord) -> None:
     """Note a failed run in `runs` (its scores are not published)."""
-    con.register("failed_run", run.frame())
+    register_frame(con, "failed_run", run.frame())
     con.execute("insert into main.runs by name select * from failed_run")
     con.unregister("failed_run")
