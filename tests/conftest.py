@@ -173,7 +173,8 @@ def query(db: Path, reader: Reader) -> Callable[..., list[tuple]]:
     return run
 
 
-TABLES = ["claims", "outcomes", "quarantine", "sources", "outlets", "source_aliases"]
+TABLES = ["claims", "outcomes", "quarantine", "sources", "outlets", "source_aliases",
+          "source_spellings", "outlet_spellings", "subject_spellings"]
 
 
 @pytest.fixture

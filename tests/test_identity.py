@@ -3,10 +3,14 @@ outlets, and source_id stability, first on the expressions themselves, then thro
 
 from __future__ import annotations
 
+import duckdb
 import polars as pl
 import pytest
+from click.testing import CliRunner
 
+from jobs.cli import cli
 from warehouse import identity
+from warehouse.connection import MIGRATIONS_TABLE, migration_files, sql_text
 
 
 def apply(expr_of, values: list[str]) -> list[str]:
@@ -224,7 +228,7 @@ def test_descriptor_at_outlet_pools_at_one_outlet_and_splits_across_outlets(
     claims += [rows.claim(f"haaretz-{i}", source=s, outlet="Haaretz") for i, s in enumerate(descriptions)]
     ingest_ok(rows.jsonl(tmp_path / "claims.jsonl", claims))
 
-    by_outlet = query("select outlet_name, count(distinct source_id), count(*) from claims "
+    by_outlet = query("select outlet_name, count(distinct source_id), count(*) from identified_claims "
                       "group by outlet_name order by 1")
     assert by_outlet == [("Haaretz", 1, 3), ("Times of Israel", 1, 3)]
     assert query("select count(distinct source_id) from claims") == [(2,)]
@@ -318,7 +322,7 @@ def test_the_ceasefire_identities(ceasefire, ingest_ok, query):
         ("Israeli source @ Haaretz", "anonymous"),
         ("Palestinian official @ Times of Israel", "anonymous"),
     ]
-    assert query("select source_name from claims where claim_id = 'gz-005'") == [("Steve Witkoff",)]
+    assert query("select source_name from identified_claims where claim_id = 'gz-005'") == [("Steve Witkoff",)]
 
 
 # ------------------------------------------------------- the step-by-step frames, the same rules
@@ -371,3 +375,68 @@ def test_plural_roles_with_where_or_whose_they_are_are_one_anonymous_identity(pl
     rows = [identify(plural), identify(singular)]
     assert [row["kind"] for row in rows] == ["anonymous", "anonymous"]
     assert rows[0]["source_key"] == rows[1]["source_key"]
+
+
+# ----------------------------------------------------------------------------- spellings
+
+
+def test_each_spelling_is_identified_once_however_often_it_is_ingested(
+    warehouse, tmp_path, rows, ingest_ok, query
+):
+    claims = [rows.claim("w1", source="US envoy Steve Witkoff", subject="Hamas"),
+              rows.claim("w2", source="Steve Witkoff", outlet="The Times of Israel"),
+              rows.claim("w3", source="US envoy Steve Witkoff", outlet="Times of Israel")]
+    ingest_ok(rows.jsonl(tmp_path / "claims.jsonl", claims))
+    first = {t: sorted(query(f"select * from {t}")) for t in
+             ("source_spellings", "outlet_spellings", "subject_spellings")}
+    ingest_ok(rows.jsonl(tmp_path / "again.jsonl", claims[:1]))
+    assert {t: sorted(query(f"select * from {t}")) for t in first} == first
+    assert ("US envoy Steve Witkoff", "named", "steve witkoff", "Steve Witkoff") \
+        in first["source_spellings"]
+    assert ("The Times of Israel", "times of israel", "Times of Israel") in first["outlet_spellings"]
+    assert query("select claim_id, source_key, outlet_key, subject_key from identified_claims "
+                 "order by claim_id") == [
+        ("w1", "steve witkoff", "axios", "hamas"),
+        ("w2", "steve witkoff", "times of israel", None),
+        ("w3", "steve witkoff", "times of israel", None),
+    ]
+
+
+def test_a_warehouse_that_kept_identities_on_its_claims_moves_them_to_spellings(tmp_path, rows):
+    """Before migration 004 every claim carried its source's, outlet's and subject's keys and
+    names; the migration keeps one per spelling (the latest loaded) and drops the columns."""
+    db = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute(f"create table {MIGRATIONS_TABLE} (version integer primary key, "
+                "name varchar not null, applied_at timestamp not null)")
+    for version, name in migration_files():
+        if version < 4:
+            con.execute(sql_text(name))
+            con.execute(f"insert into {MIGRATIONS_TABLE} values (?, ?, now()::timestamp)",
+                        [version, name])
+    con.execute("""
+        insert into claims values
+        ('a1', '2025-01-01', 'src-1', 'Gen. Ann Roe', 'named', 'ann roe old', 'Ann Roe old',
+         null, 'The Post', 'post', 'Post', 'text one', 'Hamas', 'hamas', null, null, 'h1',
+         '2025-01-02'),
+        ('a2', '2025-01-03', 'src-1', 'Gen. Ann Roe', 'named', 'ann roe', 'Ann Roe',
+         null, 'The Post', 'post', 'Post', 'text two', null, null, null, null, 'h2',
+         '2025-01-04')""")
+    con.close()
+    result = CliRunner().invoke(cli, ["--db", str(db), "init"])
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("select * from source_spellings").fetchall() == [
+            ("Gen. Ann Roe", "named", "ann roe", "Ann Roe")]
+        assert con.execute("select * from outlet_spellings").fetchall() == [
+            ("The Post", "post", "Post")]
+        assert con.execute("select * from subject_spellings").fetchall() == [("Hamas", "hamas")]
+        columns = {row[0] for row in con.execute("describe claims").fetchall()}
+        assert not columns & {"source_key", "source_name", "outlet_key", "outlet_name",
+                              "subject_key"}
+        assert con.execute("select claim_id, source_key, outlet_name, subject_key "
+                           "from identified_claims order by 1").fetchall() == [
+            ("a1", "ann roe", "Post", "hamas"), ("a2", "ann roe", "Post", None)]
+    finally:
+        con.close()

@@ -513,8 +513,9 @@ def test_hebrew_and_arabic_text_and_sources_load_intact(
 
     ingest_ok(*files)
 
-    stored = query(f"select claim_id, {', '.join(fields)}, source_key, source_name "
-                   "from claims order by claim_id")
+    stored = query(f"select claim_id, {', '.join('c.' + f for f in fields)}, source_key, "
+                   "source_name from claims as c join identified_claims using (claim_id) "
+                   "order by claim_id")
     assert stored == [
         (f"{lang}-{fmt}", *[given[k] for k in fields], given["source"], given["source"])
         for lang, given in (("ar", ARABIC), ("he", HEBREW))

@@ -29,7 +29,8 @@ def _anonymous(con: duckdb.DuckDBPyConnection, given: str, key: str) -> bool:
     if identity.of_text(identity.infer_kind, given) != "anonymous":
         return False
     named = con.execute(
-        "select count(*) from main.claims where source_kind = 'named' and source_key = $key",
+        "select count(*) from main.claims as c join main.source_spellings as s "
+        "using (source, source_kind) where s.source_kind = 'named' and s.source_key = $key",
         {"key": key},
     ).fetchall()[0][0]
     return named == 0

@@ -110,14 +110,41 @@ delete from main.claims
 where claim_id in (select claim_id from claim_changes where change = 'changed');
 
 -- write
-insert into main.claims (claim_id, published_at, source_id, source, source_kind, source_key,
-                         source_name, affiliation, outlet, outlet_key, outlet_name, text, subject,
-                         subject_key, story, url, content_hash, loaded_at)
-select claim_id, published_at, source_id, source, source_kind, source_key, source_name, affiliation,
-       outlet, outlet_key, outlet_name, text, subject, subject_key, story, url, content_hash,
-       now()::timestamp
+insert into main.claims (claim_id, published_at, source_id, source, source_kind, affiliation,
+                         outlet, text, subject, story, url, content_hash, loaded_at)
+select claim_id, published_at, source_id, source, source_kind, affiliation, outlet, text, subject,
+       story, url, content_hash, now()::timestamp
 from claim_rows
 where change <> 'same';
+
+-- write
+-- How this ingest identified the spellings of its claims (004_spellings.sql): each replaces
+-- what an earlier ingest said of the same spelling.
+delete from main.source_spellings as s
+using source_identities as i
+where s.source = i.source and s.source_kind = i.kind;
+
+-- write
+insert into main.source_spellings (source, source_kind, source_key, source_name)
+select distinct source, kind, source_key, source_display from source_identities;
+
+-- write
+delete from main.outlet_spellings as s
+using outlet_identities as i
+where s.outlet = i.outlet;
+
+-- write
+insert into main.outlet_spellings (outlet, outlet_key, outlet_name)
+select outlet, outlet_key, outlet_display from outlet_identities;
+
+-- write
+delete from main.subject_spellings as s
+using subject_keys as k
+where s.subject = k.subject;
+
+-- write
+insert into main.subject_spellings (subject, subject_key)
+select subject, subject_key from subject_keys where subject_key is not null;
 
 -- write
 delete from main.outcomes as o

@@ -1,9 +1,18 @@
 -- Resolve every claim's identity through the alias table and rebuild sources and outlets.
--- Claims are counted once by how they name their source and outlet; the rest works on those
--- few rows, not on every claim.
+-- Claims are counted once by how they name their source and outlet, and those few rows find
+-- their keys and names (source_spellings, outlet_spellings); the rest works on them, not on
+-- every claim.
 create or replace temp table claim_spellings as
-select source_kind, source_key, outlet_key, source_name, outlet_name, count(*) as claims
-from main.claims
+with counted as (
+    select source, source_kind, outlet, count(*) as claims
+    from main.claims
+    group by all
+)
+select c.source_kind, s.source_key, o.outlet_key, s.source_name, o.outlet_name,
+       sum(c.claims) as claims
+from counted as c
+join main.source_spellings as s using (source, source_kind)
+join main.outlet_spellings as o using (outlet)
 group by all;
 
 create or replace temp table resolved_identity as
@@ -37,9 +46,10 @@ select *, 'src-' || left(md5(identity_key), 12) as source_id from final;
 
 update main.claims as c
 set source_id = r.source_id
-from resolved_identity as r
-where c.source_kind = r.source_kind and c.source_key = r.source_key
-  and c.outlet_key = r.outlet_key and c.source_id <> r.source_id;
+from main.source_spellings as s, main.outlet_spellings as o, resolved_identity as r
+where s.source = c.source and s.source_kind = c.source_kind and o.outlet = c.outlet
+  and r.source_kind = c.source_kind and r.source_key = s.source_key
+  and r.outlet_key = o.outlet_key and c.source_id <> r.source_id;
 
 delete from main.outlets;
 

@@ -1,24 +1,31 @@
 -- The claims a run for $as_of sees: published on or before that day, identities resolved.
+-- A claim's outlet and subject keys come from their spellings (004_spellings.sql).
 with outlet_alias as (
     select alias_key, target_key from main.source_aliases where kind = 'outlet'
 ),
 source_alias as (
     select alias_key, target_key from main.source_aliases where kind = 'source'
 ),
--- Read twice (outlet names, then the claims), not materialized: DuckDB would otherwise copy
--- every visible claim, text and all, to read its outlet names (0.05-0.2 s at 1M claims).
 visible as not materialized (
-    select c.*, coalesce(oa.target_key, c.outlet_key) as resolved_outlet_key
-    from main.claims as c
-    left join outlet_alias as oa on oa.alias_key = c.outlet_key
-    where c.published_at::date <= $as_of
+    -- Read twice (outlet names, then the claims), not materialized: DuckDB would otherwise
+    -- copy every visible claim, text and all, to read its outlet names.
+    select * from main.claims where published_at::date <= $as_of
+),
+-- Each spelling of an outlet with its key after aliases.
+outlets as (
+    select s.outlet, s.outlet_key, s.outlet_name,
+           coalesce(oa.target_key, s.outlet_key) as resolved_outlet_key
+    from main.outlet_spellings as s
+    left join outlet_alias as oa on oa.alias_key = s.outlet_key
 ),
 -- Outlet names as spelled by the claims visible at $as_of (a later spelling never renames
--- an earlier date's outlet); a name given in an alias wins.
+-- an earlier date's outlet); a name given in an alias wins. Claims are counted by spelling
+-- first: the rest works on those few rows.
 outlet_spellings as (
-    select resolved_outlet_key, outlet_name,
-           bool_or(outlet_key = resolved_outlet_key) as canonical, count(*) as claims
-    from visible
+    select o.resolved_outlet_key, o.outlet_name,
+           bool_or(o.outlet_key = o.resolved_outlet_key) as canonical, sum(v.claims) as claims
+    from (select outlet, count(*) as claims from visible group by outlet) as v
+    join outlets as o using (outlet)
     group by all
 ),
 outlet_names as (
@@ -31,6 +38,18 @@ outlet_names as (
     qualify row_number() over (
         partition by o.resolved_outlet_key order by o.canonical desc, o.claims desc, o.outlet_name) = 1
 ),
+-- The name a run gives each spelling of an outlet, and the key of each subject's spelling
+-- after aliases: small tables, each joined once to the claims.
+outlet_shown as (
+    select o.outlet as given, n.outlet
+    from outlets as o
+    join outlet_names as n using (resolved_outlet_key)
+),
+subjects as (
+    select s.subject, coalesce(sa.target_key, s.subject_key) as subject_key
+    from main.subject_spellings as s
+    left join source_alias as sa on sa.alias_key = s.subject_key
+),
 final as (
     select c.claim_id,
            c.published_at::date as published,
@@ -38,10 +57,10 @@ final as (
            c.source_kind as kind,
            c.affiliation,
            o.outlet,
-           coalesce(sa.target_key, c.subject_key) as subject_key,
+           s.subject_key,
            c.text
     from visible as c
-    left join outlet_names as o using (resolved_outlet_key)
-    left join source_alias as sa on sa.alias_key = c.subject_key
+    left join outlet_shown as o on o.given = c.outlet
+    left join subjects as s on s.subject = c.subject
 )
 select * from final

@@ -3,10 +3,16 @@
 -- over its aliases' spellings, and a name given in `alias add` over both. For an anonymous
 -- identity this is its descriptor; the run appends " @ outlet".
 with visible as (
-    -- counted by spelling first: the rest works on those few rows, not on every claim
-    select source_id, source_name, source_key, count(*) as claims
-    from main.claims
-    where published_at::date <= $as_of
+    -- counted by spelling first, which then finds its name and key (source_spellings): the
+    -- rest works on those few rows, not on every claim
+    select c.source_id, s.source_name, s.source_key, sum(c.claims) as claims
+    from (
+        select source_id, source, source_kind, count(*) as claims
+        from main.claims
+        where published_at::date <= $as_of
+        group by all
+    ) as c
+    join main.source_spellings as s using (source, source_kind)
     group by all
 ),
 identities as (
