@@ -37,13 +37,17 @@ create table outcomes (
     loaded_at  timestamp not null
 );
 
--- One row per identity: a named person or body, or an anonymous descriptor @ outlet.
+-- One row per identity: a named person or body, or an anonymous descriptor @ outlet. Rebuilt by
+-- every ingest, through the write-ahead log: stored uncompressed, its checkpoint as the ingest
+-- ends takes 0.05 s less at a million claims (60k sources).
 create table sources (
-    source_id     varchar not null,
-    identity_key  varchar not null,        -- named:<name> | anonymous:<descriptor>@<outlet>
-    source        varchar not null,        -- display name
-    kind          varchar not null,
-    outlet        varchar,                 -- anonymous identities: their outlet
+    -- identity_key: named:<name> | anonymous:<descriptor>@<outlet>; source: display name;
+    -- outlet: anonymous identities' own
+    source_id     varchar not null using compression uncompressed,
+    identity_key  varchar not null using compression uncompressed,
+    source        varchar not null using compression uncompressed,
+    kind          varchar not null using compression uncompressed,
+    outlet        varchar using compression uncompressed,
     claims        bigint not null
 );
 
