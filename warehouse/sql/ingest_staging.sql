@@ -58,7 +58,7 @@ create or replace temp table staged_claims (
     story             varchar,
     url               varchar,
     reason            varchar,
-    content_hash      varchar,
+    content_hash      ubigint,
     change            varchar
 );
 -- Outcome rows of this ingest (and those waiting in quarantine), typed, with a reason and a

@@ -1,0 +1,4 @@
+-- 005: a claim's content hash (how a re-ingest tells a changed claim from the same one) kept as
+-- the 64-bit number it is, not as its decimal text: a quarter less to write for the column at
+-- a million claims (0.04 s of an ingest).
+alter table claims alter content_hash set data type ubigint using content_hash::ubigint;
