@@ -174,7 +174,7 @@ def query(db: Path, reader: Reader) -> Callable[..., list[tuple]]:
 
 
 TABLES = ["claims", "outcomes", "quarantine", "sources", "outlets", "source_aliases",
-          "source_spellings", "outlet_spellings", "subject_spellings"]
+          "source_spellings", "outlet_spellings", "subject_spellings", "by_spellings"]
 
 
 @pytest.fixture

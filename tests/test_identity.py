@@ -386,10 +386,17 @@ def test_each_spelling_is_identified_once_however_often_it_is_ingested(
     claims = [rows.claim("w1", source="US envoy Steve Witkoff", subject="Hamas"),
               rows.claim("w2", source="Steve Witkoff", outlet="The Times of Israel"),
               rows.claim("w3", source="US envoy Steve Witkoff", outlet="Times of Israel")]
-    ingest_ok(rows.jsonl(tmp_path / "claims.jsonl", claims))
+    outcomes = [rows.outcome("w1", event="denied", at="2025-06-01", by="Hamas official"),
+                rows.outcome("w2", event="corroborated", at="2025-06-01", by="The Axios"),
+                rows.outcome("w3", event="denied", at="2025-06-02", by="Hamas official")]
+    ingest_ok(rows.jsonl(tmp_path / "claims.jsonl", claims),
+              rows.jsonl(tmp_path / "outcomes.jsonl", outcomes))
     first = {t: sorted(query(f"select * from {t}")) for t in
-             ("source_spellings", "outlet_spellings", "subject_spellings")}
-    ingest_ok(rows.jsonl(tmp_path / "again.jsonl", claims[:1]))
+             ("source_spellings", "outlet_spellings", "subject_spellings", "by_spellings")}
+    assert first["by_spellings"] == [("outlet", "The Axios", "axios"),
+                                     ("person", "Hamas official", "hamas official")]
+    ingest_ok(rows.jsonl(tmp_path / "again.jsonl", claims[:1]),
+              rows.jsonl(tmp_path / "again-outcomes.jsonl", outcomes[:1]))
     assert {t: sorted(query(f"select * from {t}")) for t in first} == first
     assert ("US envoy Steve Witkoff", "named", "steve witkoff", "Steve Witkoff") \
         in first["source_spellings"]
@@ -405,7 +412,8 @@ def test_each_spelling_is_identified_once_however_often_it_is_ingested(
 def test_a_warehouse_that_kept_identities_on_its_claims_moves_them_to_spellings(tmp_path, rows):
     """Before migration 004 every claim carried its source's, outlet's and subject's keys and
     names; the migration keeps one per spelling (the latest loaded) and drops the columns.
-    Migration 005 turns content hashes into numbers."""
+    Migration 005 turns content hashes into numbers; 006 does for the outcomes' `by` what 004
+    does for claims."""
     db = tmp_path / "old.duckdb"
     con = duckdb.connect(str(db))
     con.execute(f"create table {MIGRATIONS_TABLE} (version integer primary key, "
@@ -424,6 +432,11 @@ def test_a_warehouse_that_kept_identities_on_its_claims_moves_them_to_spellings(
          null, 'The Post', 'post', 'Post', 'text two', null, null, null, null,
          '18446744073709551615',
          '2025-01-04')""")
+    con.execute("""
+        insert into outcomes values
+        ('a1', 'denied', '2025-01-05', 'Gen. Ann Roe', 'ann roe', null, null, null, '2025-01-06'),
+        ('a1', 'corroborated', '2025-01-05', 'The Post', 'post', null, null, null, '2025-01-06'),
+        ('a2', 'confirmed', '2025-01-07', '', '', null, null, null, '2025-01-08')""")
     con.close()
     result = CliRunner().invoke(cli, ["--db", str(db), "init"])
     assert result.exit_code == 0, result.output
@@ -440,6 +453,13 @@ def test_a_warehouse_that_kept_identities_on_its_claims_moves_them_to_spellings(
         assert con.execute("select claim_id, source_key, outlet_name, subject_key "
                            "from identified_claims order by 1").fetchall() == [
             ("a1", "ann roe", "Post", "hamas"), ("a2", "ann roe", "Post", None)]
+        # 006: who did an outcome, folded, once per spelling of `by` and kind of event
+        assert sorted(con.execute("select * from by_spellings").fetchall()) == [
+            ("outlet", "The Post", "post"), ("person", "Gen. Ann Roe", "ann roe")]
+        assert "by_key" not in {row[0] for row in con.execute("describe outcomes").fetchall()}
+        assert sorted(con.execute("select claim_id, event, by_key from identified_outcomes")
+                      .fetchall()) == [("a1", "corroborated", "post"), ("a1", "denied", "ann roe"),
+                                       ("a2", "confirmed", "")]
         # 005: content hashes, kept as their decimal text before, are the numbers they were
         assert con.execute("select content_hash from claims order by claim_id").fetchall() == [
             (11,), (2**64 - 1,)]

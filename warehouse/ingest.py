@@ -898,8 +898,8 @@ def _claim_identities(distinct: pl.DataFrame) -> dict[str, pl.DataFrame]:
 def _identify(con: duckdb.DuckDBPyConnection, claim_identities: dict[str, pl.DataFrame]) -> None:
     """Identities of the valid staged rows, as temp tables for the merge to join: those of
     the claims (_claim_identities: source_identities, outlet_identities, subject_keys) and
-    by_keys (who did an outcome, folded). The rules (Polars, warehouse.identity) run on
-    distinct values only."""
+    by_identities (who did an outcome, folded: by_kind, by, by_key). The rules (Polars,
+    warehouse.identity) run on distinct values only."""
     # Those who denied or contradicted a claim are people, keyed like subjects (each distinct
     # name once: a subject's key is reused); corroborations come from outlets.
     bys = fetch_frame(con, """
@@ -912,14 +912,18 @@ def _identify(con: duckdb.DuckDBPyConnection, claim_identities: dict[str, pl.Dat
     people = pl.concat([subjects, identity.named_keys(names.lazy(), "name", "key").collect()])
     corroborators = (bys.filter(pl.col("event") == "corroborated").select("by").unique()
                      .with_columns(outlet=identity.outlet_key(pl.col("by"))))
-    bys = (
-        bys.join(people, left_on="by", right_on="name", how="left")
+    corroborated = pl.col("event") == "corroborated"
+    by_identities = (
+        bys.filter(pl.col("by") != "")
+        .join(people, left_on="by", right_on="name", how="left")
         .join(corroborators, on="by", how="left")
-        .select("event", "by", by_key=pl.when(pl.col("by") == "").then(pl.lit(""))
-                .when(pl.col("event") == "corroborated").then(pl.col("outlet"))
-                .otherwise(pl.col("key")))
+        .select(by_kind=pl.when(corroborated).then(pl.lit("outlet")).otherwise(pl.lit("person")),
+                by="by",
+                by_key=pl.when(corroborated).then(pl.col("outlet")).otherwise(pl.col("key"))
+                .fill_null(""))
+        .unique()
     )
-    for name, frame in {**claim_identities, "by_keys": bys}.items():
+    for name, frame in {**claim_identities, "by_identities": by_identities}.items():
         register_frame(con, "identity_frame", frame)
         con.execute(f"create or replace temp table {name} as select * from identity_frame")
         con.unregister("identity_frame")

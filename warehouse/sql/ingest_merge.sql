@@ -153,12 +153,21 @@ where c.change = 'changed' and o.claim_id = c.claim_id and o.event = c.event
   and o."at" = c."at" and o."by" = c."by";
 
 -- write
-insert into main.outcomes (claim_id, event, "at", "by", by_key, verdict, url, note, loaded_at)
-select c.claim_id, c.event, c."at", c."by", coalesce(b.by_key, ''), c.verdict, c.url, c.note,
-       now()::timestamp
-from outcome_changes as c
-left join by_keys as b on b.event = c.event and b."by" = c."by"
-where c.change <> 'same';
+insert into main.outcomes (claim_id, event, "at", "by", verdict, url, note, loaded_at)
+select claim_id, event, "at", "by", verdict, url, note, now()::timestamp
+from outcome_changes
+where change <> 'same';
+
+-- write
+-- Who did this ingest's outcomes, folded (006_by_spellings.sql), replacing what an earlier
+-- ingest said of the same spelling.
+delete from main.by_spellings as s
+using by_identities as i
+where s.by_kind = i.by_kind and s."by" = i."by";
+
+-- write
+insert into main.by_spellings (by_kind, "by", by_key)
+select by_kind, "by", by_key from by_identities;
 
 -- write
 -- Held rows checked again by this ingest (staged as file_index -1) that did not fail again.

@@ -2,7 +2,8 @@
 -- do. The claims of this ingest are all staged (staged_claims) before any outcome, so every
 -- check can be made as the rows are read: the rows come from DuckDB's JSON reader on one
 -- clean file, or from staged_rows for other files and for the outcomes waiting in
--- quarantine (file_index -1). Who did it, folded (by_keys), joins at insert.
+-- quarantine (file_index -1). Who did it is folded once per spelling (by_identities, written
+-- to by_spellings by the merge).
 insert into staged_outcomes by name
 with all_rows as (
     select *, file_index = -1 as was_waiting

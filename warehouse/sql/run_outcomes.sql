@@ -28,15 +28,25 @@ labelled as (
            end::tinyint as label
     from visible
 ),
+-- Who did it, folded, with aliases applied: once per spelling (006_by_spellings.sql), then
+-- joined to the events.
+bys as (
+    select s.by_kind, s."by",
+           case when s.by_kind = 'outlet' then coalesce(oa.target_key, s.by_key)
+                else coalesce(sa.target_key, s.by_key) end as by_key
+    from main.by_spellings as s
+    left join outlet_alias as oa on s.by_kind = 'outlet' and oa.alias_key = s.by_key
+    left join source_alias as sa on s.by_kind = 'person' and sa.alias_key = s.by_key
+),
 final as (
     select l.claim_id,
            l.event,
            l."at"::date as "at",
-           case when l.event = 'corroborated' then coalesce(oa.target_key, l.by_key)
-                else coalesce(sa.target_key, l.by_key) end as by_key,
+           coalesce(b.by_key, '') as by_key,
            l.label
     from labelled as l
-    left join outlet_alias as oa on l.event = 'corroborated' and oa.alias_key = l.by_key
-    left join source_alias as sa on l.event <> 'corroborated' and sa.alias_key = l.by_key
+    left join bys as b
+      on b."by" = l."by"
+     and b.by_kind = case when l.event = 'corroborated' then 'outlet' else 'person' end
 )
 select * from final
