@@ -23,9 +23,6 @@ from features.build import claim_features
 from jobs.config import Settings
 from jobs.lock import run_lock
 from jobs.startup import collector_paused, deferred_module
-from scoring.aggregate import outlet_reliability, scored_claims, source_reliability
-from scoring.model import score_claims
-from scoring.text_model import hashed_words_by_claim
 from warehouse.connection import connect_read, connect_write
 from warehouse.errors import NoWarehouse, WarehouseBusy
 from warehouse.scores import RunRecord, load_run_inputs, publish_run, record_failed_run
@@ -124,6 +121,11 @@ def _read_inputs(settings: Settings, as_of: date):
 
 
 def _score(settings: Settings, as_of: date, inputs, run_id: str, started_at: datetime, timings: dict):
+    # Imported here, by then loaded (with numpy) alongside the read by _import_scikit_learn.
+    from scoring.aggregate import outlet_reliability, scored_claims, source_reliability
+    from scoring.model import score_claims
+    from scoring.text_model import hashed_words_by_claim
+
     reliability = settings.section("reliability")
     priors = settings.priors()
 
@@ -194,6 +196,7 @@ def _import_scikit_learn() -> None:
         return
     try:
         with collector_paused(), deferred_module("scipy.stats"):
+            import scoring.aggregate  # noqa: F401  (and numpy, scoring.model, text_model)
             import scoring.candidates  # noqa: F401
             import sklearn.feature_extraction.text  # noqa: F401  (scoring.text_model)
     except Exception:
