@@ -3,6 +3,8 @@ outlets, and source_id stability, first on the expressions themselves, then thro
 
 from __future__ import annotations
 
+import hashlib
+
 import duckdb
 import polars as pl
 import pytest
@@ -409,6 +411,26 @@ def test_each_spelling_is_identified_once_however_often_it_is_ingested(
     ]
 
 
+def test_a_spelling_identified_anew_takes_its_stored_claims_along(
+    warehouse, tmp_path, rows, ingest_ok, query
+):
+    """A claim loaded under an older trackrecord's identity rules, whose spelling an ingest now
+    keys differently, moves to the source its spelling names now: no claim is left pointing to
+    a source that `sources` no longer has."""
+    ingest_ok(rows.jsonl(tmp_path / "first.jsonl", [rows.claim("w1", source="Steve Witkoff")]))
+    old_id = "src-" + hashlib.md5(b"named:old witkoff").hexdigest()[:12]
+    con = duckdb.connect(str(warehouse))
+    con.execute("update source_spellings set source_key = 'old witkoff'")
+    con.execute("update claims set source_id = ?", [old_id])
+    con.close()
+    ingest_ok(rows.jsonl(tmp_path / "second.jsonl", [rows.claim("w2", source="Steve Witkoff")]))
+    new_id = "src-" + hashlib.md5(b"named:steve witkoff").hexdigest()[:12]
+    assert query("select claim_id, source_id from claims order by 1") == [
+        ("w1", new_id), ("w2", new_id)]
+    assert query("select source_id, source, claims from sources") == [
+        (new_id, "Steve Witkoff", 2)]
+
+
 def test_a_warehouse_that_kept_identities_on_its_claims_moves_them_to_spellings(tmp_path, rows):
     """Before migration 004 every claim carried its source's, outlet's and subject's keys and
     names; the migration keeps one per spelling (the latest loaded) and drops the columns.
@@ -431,7 +453,11 @@ def test_a_warehouse_that_kept_identities_on_its_claims_moves_them_to_spellings(
         ('a2', '2025-01-03', 'src-1', 'Gen. Ann Roe', 'named', 'ann roe', 'Ann Roe',
          null, 'The Post', 'post', 'Post', 'text two', null, null, null, null,
          '18446744073709551615',
-         '2025-01-04')""")
+         '2025-01-04'),
+        ('a3', '2024-12-01', 'src-1', 'Gen. Ann Roe', 'named', 'ann roe', 'Ann Roe',
+         null, 'The Post', 'post', 'Post', 'text three', null, null, null, null,
+         'cc3b5f7e1d2a4b6c8d9e0f1a2b3c4d5e',
+         '2024-12-02')""")
     con.execute("""
         insert into outcomes values
         ('a1', 'denied', '2025-01-05', 'Gen. Ann Roe', 'ann roe', null, null, null, '2025-01-06'),
@@ -452,7 +478,14 @@ def test_a_warehouse_that_kept_identities_on_its_claims_moves_them_to_spellings(
                               "subject_key"}
         assert con.execute("select claim_id, source_key, outlet_name, subject_key "
                            "from identified_claims order by 1").fetchall() == [
-            ("a1", "ann roe", "Post", "hamas"), ("a2", "ann roe", "Post", None)]
+            ("a1", "ann roe", "Post", "hamas"), ("a2", "ann roe", "Post", None),
+            ("a3", "ann roe", "Post", None)]
+        # a1 was keyed "ann roe old" by older rules: every claim now points to the one source
+        # its spelling names, and `sources` has it
+        source_id = "src-" + hashlib.md5(b"named:ann roe").hexdigest()[:12]
+        assert con.execute("select distinct source_id from claims").fetchall() == [(source_id,)]
+        assert con.execute("select source_id, source, claims from sources").fetchall() == [
+            (source_id, "Ann Roe", 3)]
         # 006: who did an outcome, folded, once per spelling of `by` and kind of event
         assert sorted(con.execute("select * from by_spellings").fetchall()) == [
             ("outlet", "The Post", "post"), ("person", "Gen. Ann Roe", "ann roe")]
@@ -460,8 +493,9 @@ def test_a_warehouse_that_kept_identities_on_its_claims_moves_them_to_spellings(
         assert sorted(con.execute("select claim_id, event, by_key from identified_outcomes")
                       .fetchall()) == [("a1", "corroborated", "post"), ("a1", "denied", "ann roe"),
                                        ("a2", "confirmed", "")]
-        # 005: content hashes, kept as their decimal text before, are the numbers they were
+        # 005: content hashes, kept as their decimal text before, are the numbers they were;
+        # the first warehouses' md5 in hex becomes 0 (the next re-ingest sees a change)
         assert con.execute("select content_hash from claims order by claim_id").fetchall() == [
-            (11,), (2**64 - 1,)]
+            (11,), (2**64 - 1,), (0,)]
     finally:
         con.close()

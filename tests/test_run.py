@@ -28,10 +28,13 @@ from click.testing import CliRunner
 from polars.testing import assert_frame_equal
 
 from jobs.cli import cli
+from jobs.config import DEFAULTS
 from jobs.generate import write_world
 from jobs.lock import lock_path, run_lock
 
 from read_back import frame, q
+from warehouse import scores as warehouse_scores
+from warehouse.connection import connect_read
 
 TRACKRECORD = Path(sys.executable).parent / "trackrecord"
 PYTHON = Path(sys.executable)
@@ -599,3 +602,25 @@ def test_a_run_creates_a_missing_warehouse_and_migrates_an_old_one(tmp_path, aft
     assert q(old, "select count(*) from schema_migrations where version = 3") == [(1,)]
     assert q(old, "select count(*) from runs where as_of = '2025-06-01' and status = 'success'") \
         == [(1,)]
+
+
+def test_a_runs_reads_are_in_utc_whatever_the_host_time_zone(warehouse, monkeypatch):
+    """The read's cursors do not inherit their connection's settings: each is set to UTC."""
+    seen = []
+    fetch = warehouse_scores.fetch_frame
+
+    def spy(con, query, params=None):
+        seen.append(con.execute("select current_setting('TimeZone')").fetchall()[0][0])
+        return fetch(con, query, params)
+
+    with monkeypatch.context() as patch:
+        patch.setenv("TZ", "America/New_York")
+        time.tzset()
+        patch.setattr(warehouse_scores, "fetch_frame", spy)
+        con = connect_read(warehouse)
+        try:
+            warehouse_scores.load_run_inputs(con, date(2025, 1, 1), DEFAULTS["verdicts"])
+        finally:
+            con.close()
+    time.tzset()
+    assert seen == ["UTC"] * 3

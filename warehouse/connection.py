@@ -48,6 +48,13 @@ def sql_text(name: str) -> str:
     return resources.files("warehouse").joinpath("sql", name).read_text(encoding="utf-8")
 
 
+def in_utc(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Set a connection, or a cursor (which does not inherit its parent's settings), to
+    read and show timestamps in UTC, whatever the host's time zone."""
+    con.execute("set TimeZone = 'UTC'")
+    return con
+
+
 def _is_lock_error(error: Exception) -> bool:
     message = str(error).lower()
     return "lock" in message and ("conflicting" in message or "could not set" in message)
@@ -59,7 +66,7 @@ def _open(path: Path, *, read_only: bool, busy_timeout: float, config: dict | No
     while True:
         try:
             con = duckdb.connect(str(path), read_only=read_only, config=config or {})
-            con.execute("set TimeZone = 'UTC'")
+            in_utc(con)
             return con
         except duckdb.IOException as error:
             if not _is_lock_error(error):
@@ -146,4 +153,26 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             con.execute("rollback")
             raise
         applied.append(name)
+    if any(name in _REIDENTIFY_AFTER for name in applied):
+        _reidentify(con)
     return applied
+
+
+# Migrations after which every claim's source must be identified again. 004 keeps one key per
+# spelling (the latest loaded), so a claim loaded under an older trackrecord's identity rules
+# may point to a source its spelling no longer names.
+_REIDENTIFY_AFTER = {"004_spellings.sql"}
+
+
+def _reidentify(con: duckdb.DuckDBPyConnection) -> None:
+    """Point every claim to its source as the stored spellings and aliases identify it, and
+    rebuild `sources` and `outlets`: once all migrations are in, on the schema they made."""
+    from warehouse.ingest import refresh_identities  # ingest builds on this module
+
+    con.execute("begin")
+    try:
+        refresh_identities(con)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise

@@ -834,10 +834,13 @@ def ingest(
         con.execute("begin")
     try:
         note("merging")
+        rekeyed = not dry_run and _rekeys_spellings(con)
         counts = _merge(con, outcome_repeats, dry_run=dry_run)
         if not dry_run:
             note("updating sources and outlets")
-            refresh_identities(con, repoint=False)
+            # New and changed claims are written with their sources' ids; the claims already
+            # stored keep theirs unless this ingest identifies one of their spellings anew.
+            refresh_identities(con, repoint=rekeyed)
             note("committing")
             con.execute("commit")
     except Exception:
@@ -989,6 +992,22 @@ def _merge(con: duckdb.DuckDBPyConnection, outcome_repeats: int, *, dry_run: boo
         con.execute(text, {k: v for k, v in params.items() if f"${k}" in text})
     counts = fetch_frame(con, "select * from ingest_counts").row(0, named=True)
     return {name: int(value or 0) for name, value in counts.items()}
+
+
+def _rekeys_spellings(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether this ingest gives a stored spelling of a source or outlet another key than it
+    had (the identity rules of an older trackrecord): the claims already stored with that
+    spelling must then be pointed to the source it names now. Call before the merge."""
+    return con.execute("""
+        select exists (
+            select 1 from source_identities as i
+            join main.source_spellings as s on s.source = i.source and s.source_kind = i.kind
+            where s.source_key <> i.source_key
+        ) or exists (
+            select 1 from outlet_identities as i
+            join main.outlet_spellings as s using (outlet)
+            where s.outlet_key <> i.outlet_key
+        )""").fetchall()[0][0]
 
 
 def refresh_identities(con: duckdb.DuckDBPyConnection, *, repoint: bool = True) -> None:

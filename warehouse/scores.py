@@ -15,7 +15,7 @@ from datetime import date, datetime
 import duckdb
 import polars as pl
 
-from warehouse.connection import fetch_frame, register_frame, sql_text
+from warehouse.connection import fetch_frame, in_utc, register_frame, sql_text
 
 
 @dataclass
@@ -43,7 +43,7 @@ def load_run_inputs(
         }),
         "sources": ("run_sources.sql", {"as_of": as_of}),
     }
-    cursors = [con.cursor() for _ in reads]
+    cursors = [in_utc(con.cursor()) for _ in reads]
     try:
         with ThreadPoolExecutor(max_workers=len(reads)) as pool:
             frames = pool.map(lambda cursor, read: fetch_frame(cursor, sql_text(read[0]), read[1]),
