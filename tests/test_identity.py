@@ -15,6 +15,11 @@ from warehouse import identity
 from warehouse.connection import MIGRATIONS_TABLE, migration_files, sql_text
 
 
+def source_id(identity_key: str) -> str:
+    """The id refresh_identities.sql gives an identity key."""
+    return "src-" + hashlib.md5(identity_key.encode()).hexdigest()[:12]
+
+
 def apply(expr_of, values: list[str]) -> list[str]:
     """Run an identity expression over a column of strings."""
     frame = pl.DataFrame({"value": values}, schema={"value": pl.String})
@@ -418,13 +423,13 @@ def test_a_spelling_identified_anew_takes_its_stored_claims_along(
     keys differently, moves to the source its spelling names now: no claim is left pointing to
     a source that `sources` no longer has."""
     ingest_ok(rows.jsonl(tmp_path / "first.jsonl", [rows.claim("w1", source="Steve Witkoff")]))
-    old_id = "src-" + hashlib.md5(b"named:old witkoff").hexdigest()[:12]
+    old_id = source_id("named:old witkoff")
     con = duckdb.connect(str(warehouse))
     con.execute("update source_spellings set source_key = 'old witkoff'")
     con.execute("update claims set source_id = ?", [old_id])
     con.close()
     ingest_ok(rows.jsonl(tmp_path / "second.jsonl", [rows.claim("w2", source="Steve Witkoff")]))
-    new_id = "src-" + hashlib.md5(b"named:steve witkoff").hexdigest()[:12]
+    new_id = source_id("named:steve witkoff")
     assert query("select claim_id, source_id from claims order by 1") == [
         ("w1", new_id), ("w2", new_id)]
     assert query("select source_id, source, claims from sources") == [
@@ -482,10 +487,10 @@ def test_a_warehouse_that_kept_identities_on_its_claims_moves_them_to_spellings(
             ("a3", "ann roe", "Post", None)]
         # a1 was keyed "ann roe old" by older rules: every claim now points to the one source
         # its spelling names, and `sources` has it
-        source_id = "src-" + hashlib.md5(b"named:ann roe").hexdigest()[:12]
-        assert con.execute("select distinct source_id from claims").fetchall() == [(source_id,)]
+        ann_roe = source_id("named:ann roe")
+        assert con.execute("select distinct source_id from claims").fetchall() == [(ann_roe,)]
         assert con.execute("select source_id, source, claims from sources").fetchall() == [
-            (source_id, "Ann Roe", 3)]
+            (ann_roe, "Ann Roe", 3)]
         # 006: who did an outcome, folded, once per spelling of `by` and kind of event
         assert sorted(con.execute("select * from by_spellings").fetchall()) == [
             ("outlet", "The Post", "post"), ("person", "Gen. Ann Roe", "ann roe")]

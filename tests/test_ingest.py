@@ -1447,3 +1447,21 @@ def test_the_ceasefire_story_loads_whole(ceasefire, ingest_ok, query):
     # Witkoff contradicted Hamas the day Hamas spoke: same day is fine
     assert query("select event, \"by\" from outcomes where claim_id = 'gz-003'") == [
         ("contradicted", "Steve Witkoff")]
+
+
+def test_an_ingest_that_fails_before_its_commit_changes_nothing(
+    warehouse, tmp_path, rows, ingest_ok, trackrecord, snapshot, monkeypatch
+):
+    """The merge and the rebuild of sources are one transaction: an error after the claims
+    and outcomes are written rolls all of it back."""
+    ingest_ok(rows.jsonl(tmp_path / "first.jsonl", [rows.claim("a1")]))
+    before = snapshot()
+
+    def broken(con, **_):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("warehouse.ingest.refresh_identities", broken)
+    result = trackrecord("ingest", rows.jsonl(
+        tmp_path / "second.jsonl", [rows.claim("a2", source="Ann Roe", outlet="Haaretz")]))
+    assert result.exit_code != 0
+    assert snapshot() == before

@@ -14,7 +14,7 @@ import polars as pl
 from rapidfuzz import fuzz, process
 
 from warehouse import identity
-from warehouse.connection import fetch_frame
+from warehouse.connection import fetch_frame, transaction
 from warehouse.errors import BadInput
 from warehouse.ingest import refresh_identities
 
@@ -57,8 +57,7 @@ def add_alias(con: duckdb.DuckDBPyConnection, alias: str, name: str, *, outlet: 
     ).fetchall()[0][0]
     if cycle:
         raise BadInput(f"'{name}' is itself an alias; point '{alias}' at what '{name}' means")
-    con.execute("begin")
-    try:
+    with transaction(con):
         con.execute(
             "delete from source_aliases where kind = $kind and alias_key = $alias_key",
             {"kind": kind, "alias_key": alias_key},
@@ -74,10 +73,6 @@ def add_alias(con: duckdb.DuckDBPyConnection, alias: str, name: str, *, outlet: 
             {"kind": kind, "alias": alias, "alias_key": alias_key, "name": name, "target": target_key},
         )
         refresh_identities(con)
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
     return f"{kind} alias added: '{alias}' -> '{name}'"
 
 
@@ -90,17 +85,12 @@ def remove_alias(con: duckdb.DuckDBPyConnection, alias: str, *, outlet: bool = F
     ).fetchall()[0][0]
     if not found:
         raise BadInput(f"no {kind} alias '{alias}' (see `trackrecord alias list`)")
-    con.execute("begin")
-    try:
+    with transaction(con):
         con.execute(
             "delete from source_aliases where kind = $kind and alias_key = $key",
             {"kind": kind, "key": alias_key},
         )
         refresh_identities(con)
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
     return f"{kind} alias removed: '{alias}'"
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -46,6 +48,19 @@ def register_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFram
 def sql_text(name: str) -> str:
     """The text of `warehouse/sql/<name>`."""
     return resources.files("warehouse").joinpath("sql", name).read_text(encoding="utf-8")
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing: the block's writes are committed when it ends, rolled back if it
+    raises (and the error raised again)."""
+    con.execute("begin")
+    try:
+        yield con
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
 
 
 def in_utc(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
@@ -141,17 +156,12 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     )
     applied = []
     for version, name in pending_migrations(con):
-        con.execute("begin")
-        try:
+        with transaction(con):
             con.execute(sql_text(name))
             con.execute(
                 f"insert into {MIGRATIONS_TABLE} values ($version, $name, now()::timestamp)",
                 {"version": version, "name": name},
             )
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
         applied.append(name)
     if any(name in _REIDENTIFY_AFTER for name in applied):
         _reidentify(con)
@@ -169,10 +179,5 @@ def _reidentify(con: duckdb.DuckDBPyConnection) -> None:
     rebuild `sources` and `outlets`: once all migrations are in, on the schema they made."""
     from warehouse.ingest import refresh_identities  # ingest builds on this module
 
-    con.execute("begin")
-    try:
+    with transaction(con):
         refresh_identities(con)
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise

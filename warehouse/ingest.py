@@ -34,6 +34,7 @@ import shutil
 import tempfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from glob import glob
 from pathlib import Path
@@ -43,7 +44,7 @@ import duckdb
 import polars as pl
 
 from warehouse import identity
-from warehouse.connection import fetch_frame, register_frame, sql_text
+from warehouse.connection import fetch_frame, register_frame, sql_text, transaction
 from warehouse.errors import BadInput
 
 CLAIM_FIELDS = ["claim_id", "published_at", "source", "source_kind", "affiliation", "outlet",
@@ -830,9 +831,7 @@ def ingest(
             claim_identities = identities.result()
     _identify(con, claim_identities)
 
-    if not dry_run:
-        con.execute("begin")
-    try:
+    with nullcontext() if dry_run else transaction(con):
         note("merging")
         rekeyed = not dry_run and _rekeys_spellings(con)
         counts = _merge(con, outcome_repeats, dry_run=dry_run)
@@ -842,11 +841,6 @@ def ingest(
             # stored keep theirs unless this ingest identifies one of their spellings anew.
             refresh_identities(con, repoint=rekeyed)
             note("committing")
-            con.execute("commit")
-    except Exception:
-        if not dry_run:
-            con.execute("rollback")
-        raise
     for key, value in counts.items():
         setattr(report, key, value)
     if not report.loaded_anything and files:
@@ -1012,7 +1006,8 @@ def _rekeys_spellings(con: duckdb.DuckDBPyConnection) -> bool:
 
 def refresh_identities(con: duckdb.DuckDBPyConnection, *, repoint: bool = True) -> None:
     """Rebuild the `sources` and `outlets` tables; with `repoint`, first recompute the
-    source_id of every claim whose identity changed (after an alias was added or removed).
+    source_id of every claim whose identity changed (after an alias was added or removed, a
+    spelling keyed anew, or migration 004).
     Call inside a transaction."""
     for statement in sql_text("refresh_identities.sql").split(";\n"):
         text = statement.strip()

@@ -15,7 +15,7 @@ from datetime import date, datetime
 import duckdb
 import polars as pl
 
-from warehouse.connection import fetch_frame, in_utc, register_frame, sql_text
+from warehouse.connection import fetch_frame, in_utc, register_frame, sql_text, transaction
 
 
 @dataclass
@@ -98,17 +98,13 @@ def publish_run(
     register_frame(con, "new_outlet_scores", outlet_scores.with_columns(**tagged))
     register_frame(con, "new_run", run.frame())
     params = {"as_of": run.as_of, "keep_dates": keep_dates}
-    con.execute("begin")
     try:
-        for statement in sql_text("publish.sql").split(";\n"):
-            text = statement.strip()
-            if text:
-                used = {k: v for k, v in params.items() if f"${k}" in text}
-                con.execute(text, used)
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+        with transaction(con):
+            for statement in sql_text("publish.sql").split(";\n"):
+                text = statement.strip()
+                if text:
+                    used = {k: v for k, v in params.items() if f"${k}" in text}
+                    con.execute(text, used)
     finally:
         for name in ("new_source_scores", "new_claim_scores", "new_outlet_scores", "new_run"):
             con.unregister(name)
