@@ -32,7 +32,9 @@ def timed(argv: list[str], env: dict | None = None) -> Timing:
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         done = subprocess.run(
             ["/usr/bin/time", "-f", "%e %M", "-o", report.name, *argv],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
             env={**os.environ, **(env or {})},
         )
         if done.returncode != 0:
@@ -45,8 +47,19 @@ def world(n_claims: int, seed: int = 11) -> Path:
     """A generated world of n_claims, made once and kept under .bench/ (not committed)."""
     folder = WORLDS / f"world-{n_claims}-{seed}"
     if not (folder / "outcomes.jsonl").exists():
-        subprocess.run([TRACKRECORD, "generate", "--claims", str(n_claims), "--out", str(folder),
-                        "--seed", str(seed)], check=True)
+        subprocess.run(
+            [
+                TRACKRECORD,
+                "generate",
+                "--claims",
+                str(n_claims),
+                "--out",
+                str(folder),
+                "--seed",
+                str(seed),
+            ],
+            check=True,
+        )
     return folder
 
 

@@ -23,13 +23,21 @@ def main() -> None:
     folder = world(args.claims)
     db = fresh_db(folder)
     base = floor(folder)
-    ingest = timed([TRACKRECORD, "--db", str(db), "ingest", str(folder / "claims.jsonl"),
-                    str(folder / "outcomes.jsonl")])
+    ingest = timed(
+        [
+            TRACKRECORD,
+            "--db",
+            str(db),
+            "ingest",
+            str(folder / "claims.jsonl"),
+            str(folder / "outcomes.jsonl"),
+        ]
+    )
     ratio = ingest.seconds / base.seconds
     verdict = "meets" if ratio <= 4 else "MISSES"
     text = f"""\
 Command: `.venv/bin/python benchmarks/ingest.py --claims {args.claims}` on {dt.date.today()}
-({platform.machine()}, {__import__('os').cpu_count()} cores). Whole processes, one run.
+({platform.machine()}, {__import__("os").cpu_count()} cores). Whole processes, one run.
 
 | step | seconds | peak MiB | ratio to floor |
 |---|---:|---:|---:|

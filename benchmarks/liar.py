@@ -29,15 +29,35 @@ from benchmarks.harness import ROOT, TRACKRECORD, append_results  # noqa: E402
 from scoring import metrics  # noqa: E402
 
 LIAR = ROOT.parent / "shared" / "data" / "liar"
-COLUMNS = ["id", "verdict", "statement", "subjects", "speaker", "job", "state", "party",
-           "c9", "c10", "c11", "c12", "c13", "context"]
+COLUMNS = [
+    "id",
+    "verdict",
+    "statement",
+    "subjects",
+    "speaker",
+    "job",
+    "state",
+    "party",
+    "c9",
+    "c10",
+    "c11",
+    "c12",
+    "c13",
+    "context",
+]
 HOLDS_UP = ["true", "mostly-true", "half-true"]
 
 
 def statements() -> pl.DataFrame:
     frames = [
-        pl.read_csv(LIAR / f"{split}.tsv", separator="\t", has_header=False, new_columns=COLUMNS,
-                    quote_char=None, schema_overrides={c: pl.String for c in COLUMNS})
+        pl.read_csv(
+            LIAR / f"{split}.tsv",
+            separator="\t",
+            has_header=False,
+            new_columns=COLUMNS,
+            quote_char=None,
+            schema_overrides={c: pl.String for c in COLUMNS},
+        )
         .select("id", "verdict", "statement", "speaker", "party", "context")
         .with_columns(split=pl.lit(split))
         for split in ("train", "valid")
@@ -49,7 +69,9 @@ def statements() -> pl.DataFrame:
         .with_row_index("order")
     )
     return rows.with_columns(
-        published=(pl.lit(dt.date(2007, 1, 1)) + pl.duration(days=pl.col("order") // 3)).cast(pl.Date),
+        published=(pl.lit(dt.date(2007, 1, 1)) + pl.duration(days=pl.col("order") // 3)).cast(
+            pl.Date
+        ),
         truth=pl.col("verdict").is_in(HOLDS_UP).cast(pl.Int8),
     )
 
@@ -60,7 +82,9 @@ def write_input(rows: pl.DataFrame, folder: Path) -> None:
         published_at=pl.col("published").cast(pl.String),
         source=pl.col("speaker").fill_null("unknown").str.replace_all("-", " "),
         source_kind=pl.lit("named"),
-        affiliation=pl.when(pl.col("party").is_in(["none", ""])).then(None).otherwise(pl.col("party")),
+        affiliation=pl.when(pl.col("party").is_in(["none", ""]))
+        .then(None)
+        .otherwise(pl.col("party")),
         outlet=pl.col("context").fill_null("unknown").str.strip_chars().replace("", "unknown"),
         text=pl.col("statement").fill_null("").replace("", "(no text)"),
     ).write_ndjson(folder / "claims.jsonl")
@@ -90,9 +114,18 @@ def main() -> None:
         write_input(rows, folder)
         cli(db, "ingest", str(folder / "claims.jsonl"), str(folder / "outcomes.jsonl"))
         cli(db, "run", "--as-of", str(as_of))
-        scores = pl.DataFrame(json.loads(cli(
-            db, "sql", "select c.claim_id, c.source_id, s.p_true from claim_scores as s "
-                       "join claims as c using (claim_id)", "--format", "json")))
+        scores = pl.DataFrame(
+            json.loads(
+                cli(
+                    db,
+                    "sql",
+                    "select c.claim_id, c.source_id, s.p_true from claim_scores as s "
+                    "join claims as c using (claim_id)",
+                    "--format",
+                    "json",
+                )
+            )
+        )
         run = json.loads(cli(db, "sql", "select metrics, note from runs", "--format", "json"))[0]
     truth = rows.select(claim_id="id", split="split", label="truth")
     scored = scores.join(truth, on="claim_id")
@@ -101,24 +134,32 @@ def main() -> None:
     y = targets["label"].to_numpy()
     naive = metrics.naive_track_record(history, targets.select("claim_id", "source_id"))
     overall = metrics.overall_rate(history, targets.select("claim_id"))
-    table = [("trackrecord p_true", targets["p_true"].to_numpy()),
-             ("naive track record", naive["p"].to_numpy()),
-             ("overall rate", overall["p"].to_numpy())]
-    lines = [f"| {name} | {metrics.auc(y, p):.3f} | {metrics.brier(y, p):.4f} | "
-             f"{metrics.log_loss(y, p):.4f} | {metrics.expected_calibration_error(y, p):.3f} |"
-             for name, p in table]
+    table = [
+        ("trackrecord p_true", targets["p_true"].to_numpy()),
+        ("naive track record", naive["p"].to_numpy()),
+        ("overall rate", overall["p"].to_numpy()),
+    ]
+    lines = [
+        f"| {name} | {metrics.auc(y, p):.3f} | {metrics.brier(y, p):.4f} | "
+        f"{metrics.log_loss(y, p):.4f} | {metrics.expected_calibration_error(y, p):.3f} |"
+        for name, p in table
+    ]
     gain = metrics.auc(y, table[0][1]) - metrics.auc(y, table[1][1])
-    text = f"""\
+    text = (
+        f"""\
 Command: `.venv/bin/python benchmarks/liar.py` on {dt.date.today()}: {history.height} train
 verdicts as history, {len(y)} valid statements as targets (verdicts withheld), run as of
-{as_of}; end to end through `trackrecord ingest` and `trackrecord run`. Model: {run['metrics']}.
+{as_of}; end to end through `trackrecord ingest` and `trackrecord run`. Model: {run["metrics"]}.
 
 | method | AUC | Brier | log loss | calibration error |
 |---|---:|---:|---:|---:|
-""" + "\n".join(lines) + f"""
+"""
+        + "\n".join(lines)
+        + f"""
 
 AUC gain over the naive track record: {gain:+.3f} (bar: +0.05 and a lower Brier score).
 """
+    )
     append_results("LIAR (real data)", text)
     print(text)
 

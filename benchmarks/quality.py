@@ -45,8 +45,13 @@ from scoring import metrics  # noqa: E402
 from scoring.aggregate import scored_claims, source_reliability  # noqa: E402
 from scoring.model import score_claims  # noqa: E402
 
-SETTINGS = dict(validation_fraction=0.2, min_training_rows=40, max_training_rows=300_000,
-                random_state=0, priors={"named": 0.6, "anonymous": 0.5})
+SETTINGS = dict(
+    validation_fraction=0.2,
+    min_training_rows=40,
+    max_training_rows=300_000,
+    random_state=0,
+    priors={"named": 0.6, "anonymous": 0.5},
+)
 RELIABILITY = dict(prior_strength=4, group_strength=200, unsettled_weight=0.5, interval=0.9)
 LIAR = Path(__file__).resolve().parents[2] / "shared" / "data" / "liar"
 LIAR2 = LIAR.parent / "liar2"
@@ -54,6 +59,7 @@ HOLDS_UP = {"true", "mostly-true", "half-true"}
 
 
 # --- worlds ---------------------------------------------------------------------------------
+
 
 def generated_world(directory: Path) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """A world written by `trackrecord generate`, read with Polars: the truth's identity as
@@ -67,23 +73,36 @@ def generated_world(directory: Path) -> tuple[pl.DataFrame, pl.DataFrame, pl.Dat
         _day(pl.col("published_at")).alias("published"),
         pl.col("identity").alias("source_id"),
         pl.col("identity").str.extract(r"^(named|anonymous):").alias("kind"),
-        pl.col("affiliation").str.strip_chars().replace("", None) if "affiliation" in claims.columns
+        pl.col("affiliation").str.strip_chars().replace("", None)
+        if "affiliation" in claims.columns
         else pl.lit(None, pl.String).alias("affiliation"),
         pl.col("outlet").str.strip_chars().str.replace(r"(?i)^the\s+", ""),
-        (pl.col("subject").str.to_lowercase().str.strip_chars() if "subject" in claims.columns
-         else pl.lit(None, pl.String)).alias("subject_key"),
+        (
+            pl.col("subject").str.to_lowercase().str.strip_chars()
+            if "subject" in claims.columns
+            else pl.lit(None, pl.String)
+        ).alias("subject_key"),
         "text",
     )
-    verdict = pl.col("verdict").cast(pl.String).str.to_lowercase() if "verdict" in outcomes_raw.columns \
+    verdict = (
+        pl.col("verdict").cast(pl.String).str.to_lowercase()
+        if "verdict" in outcomes_raw.columns
         else pl.lit(None, pl.String)
+    )
     numeric = verdict.cast(pl.Float64, strict=False)
     label = (
-        pl.when(pl.col("event") == "confirmed").then(1)
-        .when(pl.col("event") == "retracted").then(0)
-        .when(pl.col("event") == "rated").then(
-            pl.when(numeric.is_not_null()).then((numeric >= 0.5).cast(pl.Int32))
-            .when(verdict.is_in(list(HOLDS_UP))).then(1)
-            .when(verdict.is_in(["mostly-false", "barely-true", "false", "pants-fire"])).then(0)
+        pl.when(pl.col("event") == "confirmed")
+        .then(1)
+        .when(pl.col("event") == "retracted")
+        .then(0)
+        .when(pl.col("event") == "rated")
+        .then(
+            pl.when(numeric.is_not_null())
+            .then((numeric >= 0.5).cast(pl.Int32))
+            .when(verdict.is_in(list(HOLDS_UP)))
+            .then(1)
+            .when(verdict.is_in(["mostly-false", "barely-true", "false", "pants-fire"]))
+            .then(0)
         )
         .cast(pl.Int8)
     )
@@ -92,7 +111,10 @@ def generated_world(directory: Path) -> tuple[pl.DataFrame, pl.DataFrame, pl.Dat
         "claim_id",
         "event",
         _day(pl.col("at")).alias("at"),
-        by.fill_null("").str.to_lowercase().str.strip_chars().str.replace(r"^the\s+", "")
+        by.fill_null("")
+        .str.to_lowercase()
+        .str.strip_chars()
+        .str.replace(r"^the\s+", "")
         .alias("by_key"),
         label.alias("label"),
     )
@@ -103,8 +125,11 @@ def _day(expr: pl.Expr) -> pl.Expr:
     """The UTC day of an ISO date or datetime ("2024-01-01", "...T21:12:00-05:00", "...Z")."""
     text = expr.cast(pl.String).str.replace(r"Z$", "+00:00")
     stamp = text.str.to_datetime("%Y-%m-%dT%H:%M:%S%:z", strict=False, time_zone="UTC")
-    return pl.when(text.str.len_chars() <= 10).then(text.str.to_date("%Y-%m-%d", strict=False)) \
+    return (
+        pl.when(text.str.len_chars() <= 10)
+        .then(text.str.to_date("%Y-%m-%d", strict=False))
         .otherwise(stamp.dt.date())
+    )
 
 
 def _read_truth(folder: Path) -> pl.DataFrame:
@@ -122,12 +147,14 @@ def _read_truth(folder: Path) -> pl.DataFrame:
         (f for f in frames.values() if "claim_id" not in f.columns and "identity" in f.columns),
         None,
     )
-    truth_column = next(c for c in ("truth", "true", "holds_up", "is_true", "label")
-                        if c in claim_frame.columns)
+    truth_column = next(
+        c for c in ("truth", "true", "holds_up", "is_true", "label") if c in claim_frame.columns
+    )
     claim_frame = claim_frame.with_columns(pl.col(truth_column).cast(pl.Int8).alias("truth"))
     if "true_reliability" not in claim_frame.columns:
-        reliability_column = next(c for c in identity_frame.columns
-                                  if c in ("reliability", "true_reliability"))
+        reliability_column = next(
+            c for c in identity_frame.columns if c in ("reliability", "true_reliability")
+        )
         claim_frame = claim_frame.join(
             identity_frame.select("identity", pl.col(reliability_column).alias("true_reliability")),
             on="identity",
@@ -138,13 +165,15 @@ def _read_truth(folder: Path) -> pl.DataFrame:
 
 def half_settled_day(claims: pl.DataFrame, outcomes: pl.DataFrame) -> date:
     """The first day by which at least half of the claims published by then are settled."""
-    first_settled = outcomes.filter(pl.col("label").is_not_null()).group_by("claim_id").agg(
-        pl.col("at").min().alias("settled_on")
+    first_settled = (
+        outcomes.filter(pl.col("label").is_not_null())
+        .group_by("claim_id")
+        .agg(pl.col("at").min().alias("settled_on"))
     )
     days = claims.select("published").unique().sort("published")["published"].to_list()
     joined = claims.join(first_settled, on="claim_id", how="left")
     candidate = days[len(days) // 2]
-    for day in days[len(days) // 2:]:
+    for day in days[len(days) // 2 :]:
         seen = joined.filter(pl.col("published") <= day)
         share = (seen["settled_on"] <= day).sum() / seen.height
         candidate = day
@@ -155,6 +184,7 @@ def half_settled_day(claims: pl.DataFrame, outcomes: pl.DataFrame) -> date:
 
 # --- measurement ----------------------------------------------------------------------------
 
+
 def run_pipeline(claims, outcomes, as_of, *, timings=None, **overrides):
     clock = time.perf_counter()
     features = claim_features(claims.lazy(), outcomes.lazy(), as_of).collect()
@@ -162,12 +192,17 @@ def run_pipeline(claims, outcomes, as_of, *, timings=None, **overrides):
     scores = score_claims(features, **{**SETTINGS, **overrides})
     t_model = time.perf_counter() - clock - t_features
     scored = scored_claims(features, scores.frame)
-    sources = source_reliability(scored, fitted=scores.fitted, priors=SETTINGS["priors"],
-                                 **RELIABILITY)
+    sources = source_reliability(
+        scored, fitted=scores.fitted, priors=SETTINGS["priors"], **RELIABILITY
+    )
     t_total = time.perf_counter() - clock
     if timings is not None:
-        timings.update(features=t_features, model=t_model,
-                       aggregate=t_total - t_features - t_model, total=t_total)
+        timings.update(
+            features=t_features,
+            model=t_model,
+            aggregate=t_total - t_features - t_model,
+            total=t_total,
+        )
     return features, scores, scored, sources
 
 
@@ -185,25 +220,32 @@ def evaluate_world(claims, outcomes, truth, label: str) -> dict:
     timings = {}
     features, scores, scored, sources = run_pipeline(claims, outcomes, as_of, timings=timings)
     open_claims = scored.filter(pl.col("label").is_null()).join(
-        truth.select("claim_id", "truth"), on="claim_id")
+        truth.select("claim_id", "truth"), on="claim_id"
+    )
     y = open_claims["truth"].to_numpy()
     history = scored.filter(pl.col("label").is_not_null()).select("source_id", "label")
     naive = naive_strengths(history, open_claims, y)
     published = claims.filter(pl.col("published") <= as_of)
-    identities = (published.join(truth.select("claim_id", "true_reliability"), on="claim_id")
-                  .group_by("source_id").agg(pl.len().alias("n"),
-                                             pl.col("true_reliability").first()))
+    identities = (
+        published.join(truth.select("claim_id", "true_reliability"), on="claim_id")
+        .group_by("source_id")
+        .agg(pl.len().alias("n"), pl.col("true_reliability").first())
+    )
     big = identities.filter(pl.col("n") >= 10).join(sources, on="source_id")
     naive_source = metrics.naive_track_record(history, big.select("source_id"), strength=8)
     result = {
-        "world": label, "as_of": str(as_of), "claims": published.height,
-        "open": open_claims.height, "identities_10plus": big.height,
+        "world": label,
+        "as_of": str(as_of),
+        "claims": published.height,
+        "open": open_claims.height,
+        "identities_10plus": big.height,
         "spearman": spearmanr(big["reliability"], big["true_reliability"]).statistic,
         "spearman_naive": spearmanr(naive_source["p"], big["true_reliability"]).statistic,
         "auc_open": metrics.auc(y, open_claims["p_true"]),
         "brier_open": metrics.brier(y, open_claims["p_true"]),
         "naive (strength, auc, brier)": [(s, round(a, 4), round(b, 4)) for s, a, b in naive],
-        "model": scores.metrics, "note": scores.note,
+        "model": scores.metrics,
+        "note": scores.note,
         "seconds": {k: round(v, 2) for k, v in timings.items()},
     }
     return result
@@ -213,16 +255,39 @@ def liar_world(path: Path = LIAR, split: str = "given", delay: int = 7, per_day:
     """LIAR as trackrecord input: statements as claims dated in id order (about three a day),
     history verdicts as `rated` outcomes `delay` days later, the rest open. The history is the
     train file ("given" split) or the earliest 70% by id ("time"). Never columns 9-13."""
-    names = ["id", "verdict", "statement", "subjects", "speaker", "job", "state", "party",
-             "c9", "c10", "c11", "c12", "c13", "context"]
+    names = [
+        "id",
+        "verdict",
+        "statement",
+        "subjects",
+        "speaker",
+        "job",
+        "state",
+        "party",
+        "c9",
+        "c10",
+        "c11",
+        "c12",
+        "c13",
+        "context",
+    ]
     frames = []
     for part in ("train", "valid"):
-        frame = pl.read_csv(path / f"{part}.tsv", separator="\t", has_header=False,
-                            new_columns=names, quote_char=None, schema_overrides={n: pl.String for n in names})
+        frame = pl.read_csv(
+            path / f"{part}.tsv",
+            separator="\t",
+            has_header=False,
+            new_columns=names,
+            quote_char=None,
+            schema_overrides={n: pl.String for n in names},
+        )
         frames.append(frame.select(names[:8] + ["context"]).with_columns(split=pl.lit(part)))
-    rows = pl.concat(frames).with_columns(
-        number=pl.col("id").str.replace(r"\.json$", "").cast(pl.Int64)
-    ).sort("number").with_row_index("order")
+    rows = (
+        pl.concat(frames)
+        .with_columns(number=pl.col("id").str.replace(r"\.json$", "").cast(pl.Int64))
+        .sort("number")
+        .with_row_index("order")
+    )
     start = date(2007, 1, 1)
     rows = rows.with_columns(
         published=(pl.lit(start) + pl.duration(days=pl.col("order") // per_day)).cast(pl.Date),
@@ -230,25 +295,33 @@ def liar_world(path: Path = LIAR, split: str = "given", delay: int = 7, per_day:
     )
     if split == "time":
         rows = rows.with_columns(
-            split=pl.when(pl.col("order") < int(rows.height * 0.7)).then(pl.lit("train"))
+            split=pl.when(pl.col("order") < int(rows.height * 0.7))
+            .then(pl.lit("train"))
             .otherwise(pl.lit("valid"))
         )
     claims = rows.select(
-        pl.col("id").alias("claim_id"), "published",
+        pl.col("id").alias("claim_id"),
+        "published",
         pl.col("speaker").fill_null("unknown").alias("source_id"),
         pl.lit("named").alias("kind"),
-        pl.when(pl.col("party").is_in(["none", ""]) | pl.col("party").is_null()).then(None)
-        .otherwise(pl.col("party")).alias("affiliation"),
+        pl.when(pl.col("party").is_in(["none", ""]) | pl.col("party").is_null())
+        .then(None)
+        .otherwise(pl.col("party"))
+        .alias("affiliation"),
         pl.col("context").fill_null("").alias("outlet"),
         pl.lit(None, pl.String).alias("subject_key"),
         pl.col("statement").fill_null("").alias("text"),
     )
     outcomes = rows.filter(pl.col("split") == "train").select(
-        pl.col("id").alias("claim_id"), pl.lit("rated").alias("event"),
-        (pl.col("published") + timedelta(days=delay)).alias("at"), pl.lit("").alias("by_key"),
+        pl.col("id").alias("claim_id"),
+        pl.lit("rated").alias("event"),
+        (pl.col("published") + timedelta(days=delay)).alias("at"),
+        pl.lit("").alias("by_key"),
         pl.col("truth").alias("label"),
     )
-    targets = rows.filter(pl.col("split") == "valid").select(pl.col("id").alias("claim_id"), "truth")
+    targets = rows.filter(pl.col("split") == "valid").select(
+        pl.col("id").alias("claim_id"), "truth"
+    )
     as_of = rows["published"].max() + timedelta(days=30)
     return claims, outcomes, targets, as_of
 
@@ -256,37 +329,53 @@ def liar_world(path: Path = LIAR, split: str = "given", delay: int = 7, per_day:
 def evaluate_liar(split: str = "given", delay: int = 7, per_day: int = 3) -> dict:
     claims, outcomes, targets, as_of = liar_world(split=split, delay=delay, per_day=per_day)
     history = "train file" if split == "given" else "earliest 70% by id"
-    return evaluate_targets(claims, outcomes, targets, as_of,
-                            f"LIAR: history {history}, rated after {delay} days, the rest open")
+    return evaluate_targets(
+        claims,
+        outcomes,
+        targets,
+        as_of,
+        f"LIAR: history {history}, rated after {delay} days, the rest open",
+    )
 
 
 def liar2_world(split: str, path: Path = LIAR2, seed: int = 0):
     """LIAR2's validation statements with their own dates: verdicts of the history (the
     earliest 70% by date, or a random 70%) as `rated` outcomes a week after the statement, the
     rest open. Labels 3-5 (half-true or better) hold up. Never the count columns."""
-    rows = pl.read_csv(path / "valid.csv", infer_schema_length=None).with_columns(
-        published=pl.col("date").str.strip_chars().str.to_date("%B %d, %Y", strict=False),
-        truth=(pl.col("label") >= 3).cast(pl.Int8),
-    ).drop_nulls("published").sort("published", "id")
+    rows = (
+        pl.read_csv(path / "valid.csv", infer_schema_length=None)
+        .with_columns(
+            published=pl.col("date").str.strip_chars().str.to_date("%B %d, %Y", strict=False),
+            truth=(pl.col("label") >= 3).cast(pl.Int8),
+        )
+        .drop_nulls("published")
+        .sort("published", "id")
+    )
     if split == "time":
         history = pl.Series("history", np.arange(rows.height) < int(rows.height * 0.7))
     else:
         history = pl.Series("history", np.random.default_rng(seed).random(rows.height) < 0.7)
     rows = rows.with_columns(history)
     claims = rows.select(
-        pl.col("id").cast(pl.String).alias("claim_id"), "published",
+        pl.col("id").cast(pl.String).alias("claim_id"),
+        "published",
         pl.col("speaker").fill_null("unknown").alias("source_id"),
-        pl.lit("named").alias("kind"), pl.lit(None, pl.String).alias("affiliation"),
+        pl.lit("named").alias("kind"),
+        pl.lit(None, pl.String).alias("affiliation"),
         pl.col("context").fill_null("").alias("outlet"),
         pl.lit(None, pl.String).alias("subject_key"),
         pl.col("statement").fill_null("").alias("text"),
     )
     outcomes = rows.filter("history").select(
-        pl.col("id").cast(pl.String).alias("claim_id"), pl.lit("rated").alias("event"),
-        (pl.col("published") + timedelta(days=7)).alias("at"), pl.lit("").alias("by_key"),
+        pl.col("id").cast(pl.String).alias("claim_id"),
+        pl.lit("rated").alias("event"),
+        (pl.col("published") + timedelta(days=7)).alias("at"),
+        pl.lit("").alias("by_key"),
         pl.col("truth").alias("label"),
     )
-    targets = rows.filter(~pl.col("history")).select(pl.col("id").cast(pl.String).alias("claim_id"), "truth")
+    targets = rows.filter(~pl.col("history")).select(
+        pl.col("id").cast(pl.String).alias("claim_id"), "truth"
+    )
     as_of = rows["published"].max() + timedelta(days=30)
     return claims, outcomes, targets, as_of
 
@@ -301,12 +390,14 @@ def evaluate_targets(claims, outcomes, targets, as_of, label: str) -> dict:
     naive = naive_strengths(history, scored_targets, y)
     overall = metrics.overall_rate(history, scored_targets)["p"].to_numpy()
     return {
-        "world": label, "targets": len(y),
+        "world": label,
+        "targets": len(y),
         "auc": metrics.auc(y, scored_targets["p_true"]),
         "brier": metrics.brier(y, scored_targets["p_true"]),
         "naive (strength, auc, brier)": [(s, round(a, 4), round(b, 4)) for s, a, b in naive],
         "overall rate brier": metrics.brier(y, overall),
-        "model": scores.metrics, "note": scores.note,
+        "model": scores.metrics,
+        "note": scores.note,
         "seconds": {k: round(v, 2) for k, v in timings.items()},
     }
 
@@ -317,6 +408,7 @@ def speed(n: int, directory: Path | None, repeat: int = 3) -> dict:
     wall clock and CPU time."""
     if directory is None:
         from jobs.generate import write_world
+
         directory = Path(tempfile.mkdtemp(prefix="trackrecord-speed-"))
         write_world(n, directory, seed=1)
     claims, outcomes, _ = generated_world(directory)
@@ -329,16 +421,26 @@ def speed(n: int, directory: Path | None, repeat: int = 3) -> dict:
         timings["cpu"] = time.process_time() - cpu
         runs.append(timings)
     best = min(runs, key=lambda t: t["total"])
-    return {"claims": claims.height, "outcomes": outcomes.height, "as_of": str(as_of),
-            "model": scores.metrics.get("model"), "rows_train": scores.metrics.get("rows_train"),
-            "best seconds": {k: round(v, 2) for k, v in best.items()},
-            "all totals": [round(t["total"], 2) for t in runs]}
+    return {
+        "claims": claims.height,
+        "outcomes": outcomes.height,
+        "as_of": str(as_of),
+        "model": scores.metrics.get("model"),
+        "rows_train": scores.metrics.get("rows_train"),
+        "best seconds": {k: round(v, 2) for k, v in best.items()},
+        "all totals": [round(t["total"], 2) for t in runs],
+    }
 
 
 # Generator constants per variant (jobs.generate), with the seed of its world.
-NO_SIGNAL = dict(P_DENIED_BY_SUBJECT=(0.3, 0.3), P_DENIED_BY_OTHER=(0.04, 0.04),
-                 P_CONTRADICTED=(0.15, 0.15), P_CORROBORATED=(0.25, 0.25), P_HEDGE=(0.24, 0.24),
-                 P_NUMBER=(0.3, 0.3))
+NO_SIGNAL = dict(
+    P_DENIED_BY_SUBJECT=(0.3, 0.3),
+    P_DENIED_BY_OTHER=(0.04, 0.04),
+    P_CONTRADICTED=(0.15, 0.15),
+    P_CORROBORATED=(0.25, 0.25),
+    P_HEDGE=(0.24, 0.24),
+    P_NUMBER=(0.3, 0.3),
+)
 VARIANTS = {
     **{f"seed {seed}": (seed, {}) for seed in (1, 3, 5, 7, 11)},
     "seed 5, no evidence or text signal": (5, NO_SIGNAL),
@@ -352,8 +454,11 @@ def variants(n: int) -> dict:
     """evaluate_world on each of VARIANTS: Spearman and AUC beside the naive track record."""
     import jobs.generate as generate
 
-    defaults = {name: getattr(generate, name) for patch in (NO_SIGNAL, *[
-        p for _, p in VARIANTS.values()]) for name in patch}
+    defaults = {
+        name: getattr(generate, name)
+        for patch in (NO_SIGNAL, *[p for _, p in VARIANTS.values()])
+        for name in patch
+    }
     rows = {}
     for label, (seed, patch) in VARIANTS.items():
         for name, value in {**defaults, **patch}.items():
@@ -362,9 +467,15 @@ def variants(n: int) -> dict:
         generate.write_world(n, directory, seed=seed)
         result = evaluate_world(*generated_world(directory), label)
         naive_auc = dict((s, a) for s, a, _ in result["naive (strength, auc, brier)"])[8]
-        rows[label] = {k: round(v, 3) for k, v in [
-            ("spearman", result["spearman"]), ("naive", result["spearman_naive"]),
-            ("auc", result["auc_open"]), ("naive auc", naive_auc)]}
+        rows[label] = {
+            k: round(v, 3)
+            for k, v in [
+                ("spearman", result["spearman"]),
+                ("naive", result["spearman_naive"]),
+                ("auc", result["auc_open"]),
+                ("naive auc", naive_auc),
+            ]
+        }
     for name, value in defaults.items():
         setattr(generate, name, value)
     return rows
@@ -373,8 +484,12 @@ def variants(n: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", choices=["world", "liar", "liar2", "speed", "variants"])
-    parser.add_argument("--split", choices=["given", "time", "random"], default=None,
-                        help="liar: given (train/valid files) or time; liar2: time or random")
+    parser.add_argument(
+        "--split",
+        choices=["given", "time", "random"],
+        default=None,
+        help="liar: given (train/valid files) or time; liar2: time or random",
+    )
     parser.add_argument("--delay", type=int, default=7, help="liar: days from claim to verdict")
     parser.add_argument("--per-day", type=int, default=3, help="liar: statements dated per day")
     parser.add_argument("--claims", type=int, default=None)
@@ -395,6 +510,7 @@ def main() -> None:
         directory = args.dir
         if directory is None:
             from jobs.generate import write_world  # the project's generator
+
             directory = Path(tempfile.mkdtemp(prefix="trackrecord-world-"))
             write_world(args.claims or 20_000, directory, seed=args.seed)
         claims, outcomes, truth = generated_world(directory)

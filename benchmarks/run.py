@@ -31,10 +31,21 @@ def rounds(folder, repeat: int) -> dict[str, list]:
     for _ in range(repeat):
         db = fresh_db(folder)
         timings["floor"].append(floor(folder, repeats=1 if repeat >= 3 else 3))
-        timings["ingest"].append(timed([TRACKRECORD, "--db", str(db), "ingest",
-                                        str(folder / "claims.jsonl"), str(folder / "outcomes.jsonl")]))
-        timings["run"].append(timed([TRACKRECORD, "--db", str(db), "run", "--as-of",
-                                     as_of_date(folder)]))
+        timings["ingest"].append(
+            timed(
+                [
+                    TRACKRECORD,
+                    "--db",
+                    str(db),
+                    "ingest",
+                    str(folder / "claims.jsonl"),
+                    str(folder / "outcomes.jsonl"),
+                ]
+            )
+        )
+        timings["run"].append(
+            timed([TRACKRECORD, "--db", str(db), "run", "--as-of", as_of_date(folder)])
+        )
     return timings
 
 
@@ -48,7 +59,9 @@ def main() -> None:
         repeat = 1 if size >= 10_000_000 else args.repeat
         timings = rounds(world(size), repeat)
         best = {step: min(t.seconds for t in runs) for step, runs in timings.items()}
-        median = {step: statistics.median(t.seconds for t in runs) for step, runs in timings.items()}
+        median = {
+            step: statistics.median(t.seconds for t in runs) for step, runs in timings.items()
+        }
         peak = {step: max(t.peak_mib for t in runs) for step, runs in timings.items()}
         rows.append(
             f"| {size:,} | {repeat} | {best['floor']:.2f} | {best['ingest']:.2f} | {best['run']:.2f} | "
@@ -57,14 +70,18 @@ def main() -> None:
             f"{peak['ingest']:.0f} | {peak['run']:.0f} |"
         )
         print(rows[-1], flush=True)
-    text = f"""\
-Command: `.venv/bin/python benchmarks/run.py --sizes {' '.join(map(str, args.sizes))} --repeat {args.repeat}`
+    text = (
+        f"""\
+Command: `.venv/bin/python benchmarks/run.py --sizes {" ".join(map(str, args.sizes))} --repeat {args.repeat}`
 on {dt.date.today()} ({platform.machine()}, {os.cpu_count()} cores, as-of at 80% of the span).
 Whole processes, timed in rounds of floor, ingest, run; seconds are the best of the rounds.
 
 | claims | rounds | floor s | ingest s | run s | (ingest + run) / floor, best | same, medians | ingest peak MiB | run peak MiB |
 |---:|---:|---:|---:|---:|---:|---:|---:|---:|
-""" + "\n".join(rows) + "\n\nThe bar at 1M claims: (ingest + run) / floor <= 6, peak memory < 8192 MiB.\n"
+"""
+        + "\n".join(rows)
+        + "\n\nThe bar at 1M claims: (ingest + run) / floor <= 6, peak memory < 8192 MiB.\n"
+    )
     append_results("Ingest + run", text)
     print(text)
 

@@ -101,6 +101,7 @@ def claim_features(claims: pl.LazyFrame, outcomes: pl.LazyFrame, as_of: date) ->
         .collect()
         .lazy()
     )
+
     # Every part has one row per claim; each is put in claim order by sorting its (narrow,
     # numeric) rows by claim number and laid beside the claims, which are in that order
     # already: joining and then sorting the wide frame, text and all, costs three times more.
@@ -109,7 +110,9 @@ def claim_features(claims: pl.LazyFrame, outcomes: pl.LazyFrame, as_of: date) ->
 
     parts = [
         numbered.drop("claim_number"),
-        base.select("label", "first_label", "settled_on", "knowledge_day", "denied", "contradicted"),
+        base.select(
+            "label", "first_label", "settled_on", "knowledge_day", "denied", "contradicted"
+        ),
         in_order(claim_evidence(base, outcomes, as_of)),
         in_order(records_at(base, outcomes, as_of)),
         in_order(text_cues(claims)),

@@ -95,8 +95,7 @@ def claim_evidence(claims: pl.LazyFrame, outcomes: pl.LazyFrame, as_of: date) ->
     """
     # Each distinct outlet keyed once, by the rule that keyed the `by` of corroborations at
     # ingest (warehouse.identity), so that a claim's own outlet is known among them.
-    outlets = claims.select("outlet").unique().with_columns(
-        outlet_key=outlet_key(pl.col("outlet")))
+    outlets = claims.select("outlet").unique().with_columns(outlet_key=outlet_key(pl.col("outlet")))
     keyed = claims.select("claim_id", "published", "subject_key", "knowledge_day", "outlet").join(
         outlets, on="outlet", how="left", nulls_equal=True
     )
@@ -128,7 +127,10 @@ def claim_evidence(claims: pl.LazyFrame, outcomes: pl.LazyFrame, as_of: date) ->
         pl.col("at").filter(denied).min().alias("first_denial"),
     )
     counts = [
-        "f_denied_by_subject", "f_denied_by_others", "f_contradicted", "f_corroborating_outlets"
+        "f_denied_by_subject",
+        "f_denied_by_others",
+        "f_contradicted",
+        "f_corroborating_outlets",
     ]
     return (
         keyed.select("claim_id", "published")

@@ -31,8 +31,10 @@ _PER_CLAIM = ["settled_on", "first_label", "first_disputed", "first_corroborated
 def _code(*columns: str) -> pl.Expr:
     """A UInt32 code per distinct value (equal values, equal code). Codes are only compared
     with each other within one computation, never stored."""
-    value = pl.col(columns[0]) if len(columns) == 1 else pl.concat_str(
-        [pl.col(c).fill_null("") for c in columns], separator="\x1f"
+    value = (
+        pl.col(columns[0])
+        if len(columns) == 1
+        else pl.concat_str([pl.col(c).fill_null("") for c in columns], separator="\x1f")
     )
     return value.fill_null("").cast(pl.Categorical).to_physical().cast(pl.UInt32)
 
@@ -143,8 +145,9 @@ def records_at(claims: pl.LazyFrame, outcomes: pl.LazyFrame, as_of: date) -> pl.
     present = set(claims.collect_schema().names())
     if not set(_PER_CLAIM) <= present:
         claims = (
-            claims.drop(*[c for c in _PER_CLAIM + ["denied", "contradicted", "label"]
-                          if c in present])
+            claims.drop(
+                *[c for c in _PER_CLAIM + ["denied", "contradicted", "label"] if c in present]
+            )
             .join(claim_labels(outcomes, as_of), on="claim_id", how="left")
             .join(first_evidence(outcomes, as_of), on="claim_id", how="left")
         )
@@ -165,29 +168,29 @@ def records_at(claims: pl.LazyFrame, outcomes: pl.LazyFrame, as_of: date) -> pl.
     )
     entries = ledger(per_claim, outcomes, as_of).collect().lazy()
 
-    grp_daily = entries.group_by("grp_code", "kind_code", "day").agg(
-        pl.col(c).sum() for c in _DELTAS
-    ).collect().lazy()
-    target = (
-        per_claim.select(
-            "claim_id",
-            "out_code",
-            "grp_code",
-            "kind_code",
-            "knowledge_day",
-            (pl.col("published") <= pl.col("knowledge_day")).cast(pl.Int32).alias("own_published"),
-            (pl.col("first_disputed") <= pl.col("knowledge_day"))
-            .fill_null(False)
-            .cast(pl.Int32)
-            .alias("own_disputed"),
-            (pl.col("first_corroborated") <= pl.col("knowledge_day"))
-            .fill_null(False)
-            .cast(pl.Int32)
-            .alias("own_corroborated"),
-            all_code=pl.lit(0, pl.UInt32),
-        )
-        .sort("knowledge_day")
+    grp_daily = (
+        entries.group_by("grp_code", "kind_code", "day")
+        .agg(pl.col(c).sum() for c in _DELTAS)
+        .collect()
+        .lazy()
     )
+    target = per_claim.select(
+        "claim_id",
+        "out_code",
+        "grp_code",
+        "kind_code",
+        "knowledge_day",
+        (pl.col("published") <= pl.col("knowledge_day")).cast(pl.Int32).alias("own_published"),
+        (pl.col("first_disputed") <= pl.col("knowledge_day"))
+        .fill_null(False)
+        .cast(pl.Int32)
+        .alias("own_disputed"),
+        (pl.col("first_corroborated") <= pl.col("knowledge_day"))
+        .fill_null(False)
+        .cast(pl.Int32)
+        .alias("own_corroborated"),
+        all_code=pl.lit(0, pl.UInt32),
+    ).sort("knowledge_day")
     coarse = {
         "out": (entries, "out_code"),
         "grp": (grp_daily, "grp_code"),
@@ -210,12 +213,20 @@ def records_at(claims: pl.LazyFrame, outcomes: pl.LazyFrame, as_of: date) -> pl.
         pl.col(f"{level}_{c}").fill_null(0) for level in LEVELS for c in _DELTAS
     ).with_columns(
         # The claim's own publication and evidence are not part of its record.
-        *[(pl.col(f"{level}_n_published") - pl.col("own_published")).alias(f"{level}_n_published")
-          for level in LEVELS],
-        *[(pl.col(f"{level}_n_disputed") - pl.col("own_disputed")).alias(f"{level}_n_disputed")
-          for level in LEVELS],
-        *[(pl.col(f"{level}_n_corroborated") - pl.col("own_corroborated")).alias(
-            f"{level}_n_corroborated") for level in LEVELS],
+        *[
+            (pl.col(f"{level}_n_published") - pl.col("own_published")).alias(f"{level}_n_published")
+            for level in LEVELS
+        ],
+        *[
+            (pl.col(f"{level}_n_disputed") - pl.col("own_disputed")).alias(f"{level}_n_disputed")
+            for level in LEVELS
+        ],
+        *[
+            (pl.col(f"{level}_n_corroborated") - pl.col("own_corroborated")).alias(
+                f"{level}_n_corroborated"
+            )
+            for level in LEVELS
+        ],
     )
 
     def shrunk(level: str, toward: pl.Expr, strength: float = SMOOTHING) -> pl.Expr:
@@ -232,16 +243,21 @@ def records_at(claims: pl.LazyFrame, outcomes: pl.LazyFrame, as_of: date) -> pl.
             pl.col(f"{level}_n_published") + SMOOTHING
         )
 
-    target = target.with_columns(
-        f_all_rate=shrunk("all", pl.lit(0.5), 2.0),
-    ).with_columns(
-        kind_rate=shrunk("kind", pl.col("f_all_rate")),
-        f_out_rate=shrunk("out", pl.col("f_all_rate")),
-        f_src_naive_rate=shrunk("src", pl.col("f_all_rate")),
-    ).with_columns(
-        f_grp_rate=shrunk("grp", pl.col("kind_rate")),
-    ).with_columns(
-        f_src_rate=shrunk("src", pl.col("f_grp_rate")),
+    target = (
+        target.with_columns(
+            f_all_rate=shrunk("all", pl.lit(0.5), 2.0),
+        )
+        .with_columns(
+            kind_rate=shrunk("kind", pl.col("f_all_rate")),
+            f_out_rate=shrunk("out", pl.col("f_all_rate")),
+            f_src_naive_rate=shrunk("src", pl.col("f_all_rate")),
+        )
+        .with_columns(
+            f_grp_rate=shrunk("grp", pl.col("kind_rate")),
+        )
+        .with_columns(
+            f_src_rate=shrunk("src", pl.col("f_grp_rate")),
+        )
     )
     features = []
     for level in ("src", "out", "grp"):

@@ -10,9 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-import traceback
-from datetime import date, datetime, timezone
-from functools import wraps
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import click
@@ -43,7 +41,11 @@ def settings_of(ctx: click.Context) -> Settings:
 def output_option(function):
     """Adds --format table|csv|json|markdown."""
     return click.option(
-        "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="table",
+        show_default=True,
         help="Output format.",
     )(function)
 
@@ -65,7 +67,7 @@ def parse_day(value: str | None, name: str) -> date | None:
 
 
 def today_utc() -> date:
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()
 
 
 def not_after_today(day: date, name: str) -> date:
@@ -75,7 +77,8 @@ def not_after_today(day: date, name: str) -> date:
         raise click.BadParameter(
             f"{day} is after today ({today_utc()}, UTC): a run scores what is known by its "
             "date, and a later date would stand above every nightly run until then",
-            param_hint=name)
+            param_hint=name,
+        )
     return day
 
 
@@ -90,7 +93,9 @@ class TrackrecordGroup(click.Group):
         except click.UsageError as error:
             # One line, as every other error: what is wrong and where the help is.
             where = error.ctx.command_path if error.ctx else "trackrecord"
-            click.echo(f"trackrecord: error: {error.format_message()} (see '{where} --help')", err=True)
+            click.echo(
+                f"trackrecord: error: {error.format_message()} (see '{where} --help')", err=True
+            )
             sys.exit(error.exit_code)
         except click.ClickException as error:
             error.show()
@@ -122,15 +127,33 @@ def as_command_error(error: Exception) -> CommandError:
     return CommandError(f"{type(error).__name__}: {first} (rerun with --debug for details)", 1)
 
 
-@click.group(cls=TrackrecordGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--db", type=click.Path(dir_okay=False), help="The warehouse file (default: $TRACKRECORD_DB, then config.toml).")
-@click.option("--config", type=click.Path(dir_okay=False), help="The config file (default: $TRACKRECORD_CONFIG, then ./config.toml).")
+@click.group(
+    cls=TrackrecordGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    help="The warehouse file (default: $TRACKRECORD_DB, then config.toml).",
+)
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    help="The config file (default: $TRACKRECORD_CONFIG, then ./config.toml).",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
-@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Format of progress and summary lines on stderr (json for scheduled runs).")
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Format of progress and summary lines on stderr (json for scheduled runs).",
+)
 @click.version_option(package_name="trackrecord", prog_name="trackrecord")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, config: str | None, debug: bool, log_format: str) -> None:
+def cli(
+    ctx: click.Context, db: str | None, config: str | None, debug: bool, log_format: str
+) -> None:
     """Score the reliability of news sources from their claims and what happened to them.
 
     Example:
@@ -198,10 +221,13 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], dry_run: bool) -> None:
     """
     from jobs.progress import step_reporter
     from warehouse.connection import connect_read, migrate
-    from warehouse.ingest import check_inputs, ingest as ingest_files
+    from warehouse.ingest import check_inputs
+    from warehouse.ingest import ingest as ingest_files
 
     settings = settings_of(ctx)
-    files = check_inputs(list(paths))  # a bad path or file fails here, before the warehouse is touched
+    files = check_inputs(
+        list(paths)
+    )  # a bad path or file fails here, before the warehouse is touched
     if dry_run:
         if settings.db.exists():
             con = connect_read(settings.db, busy_timeout=settings.busy_timeout)
@@ -223,7 +249,13 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], dry_run: bool) -> None:
 
 @cli.command()
 @click.option("--reason", help="Only rows whose reason contains this text.")
-@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True, help="Rows to list after the counts.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    help="Rows to list after the counts.",
+)
 @output_option
 @click.pass_context
 def quarantine(ctx: click.Context, reason: str | None, limit: int, fmt: str) -> None:
@@ -247,14 +279,17 @@ def quarantine(ctx: click.Context, reason: str | None, limit: int, fmt: str) -> 
     finally:
         con.close()
     if counts.is_empty():
-        click.echo("quarantine is empty" if reason is None else f"nothing quarantined for '{reason}'")
+        click.echo(
+            "quarantine is empty" if reason is None else f"nothing quarantined for '{reason}'"
+        )
         return
     if fmt != "table":  # machine formats: the rows themselves, one document
         echo_frame(rows, fmt)
         held = int(counts["rows"].sum())
         if rows.height < held:
-            click.echo(f"{rows.height} of {held} rows listed; --limit {held} lists them all",
-                       err=True)
+            click.echo(
+                f"{rows.height} of {held} rows listed; --limit {held} lists them all", err=True
+            )
         return
     echo_frame(counts, fmt)
     if limit:
@@ -296,15 +331,26 @@ def _announce(ctx: click.Context, result) -> None:
 
     if ctx.find_root().obj["log_format"] == "json":
         r = result.record
-        log_json("run", run_id=r.run_id, as_of=r.as_of.isoformat(), status=r.status,
-                 claims=r.claims, sources=r.sources, metrics=r.metrics, note=r.note,
-                 seconds=round(result.seconds, 2), timings=result.timings)
+        log_json(
+            "run",
+            run_id=r.run_id,
+            as_of=r.as_of.isoformat(),
+            status=r.status,
+            claims=r.claims,
+            sources=r.sources,
+            metrics=r.metrics,
+            note=r.note,
+            seconds=round(result.seconds, 2),
+            timings=result.timings,
+        )
     else:
         click.echo(result.summary(), err=True)
 
 
 @cli.command()
-@click.option("--as-of", "as_of", metavar="DATE", help="Score as of this day (default: today, UTC).")
+@click.option(
+    "--as-of", "as_of", metavar="DATE", help="Score as of this day (default: today, UTC)."
+)
 @click.pass_context
 def run(ctx: click.Context, as_of: str | None) -> None:
     """Run the nightly job: features, model and scores as of a date, published atomically.
@@ -364,12 +410,21 @@ def terminal_width() -> int:
 
 
 @cli.command()
-@click.option("--top", type=click.IntRange(min=1), help="How many sources (default: config [report] top).")
+@click.option(
+    "--top", type=click.IntRange(min=1), help="How many sources (default: config [report] top)."
+)
 @click.option("--kind", type=click.Choice(["named", "anonymous"]), help="Only this kind of source.")
 @click.option("--outlet", help="Only sources whose outlet contains this text.")
 @click.option("--affiliation", help="Only sources whose affiliation contains this text.")
-@click.option("--min-claims", type=click.IntRange(min=0), default=0, help="Only sources with at least K claims.")
-@click.option("--as-of", "as_of", metavar="DATE", help="The run of this date (default: the latest).")
+@click.option(
+    "--min-claims",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Only sources with at least K claims.",
+)
+@click.option(
+    "--as-of", "as_of", metavar="DATE", help="The run of this date (default: the latest)."
+)
 @output_option
 @click.pass_context
 def report(ctx, top, kind, outlet, affiliation, min_claims, as_of, fmt) -> None:
@@ -390,8 +445,13 @@ def report(ctx, top, kind, outlet, affiliation, min_claims, as_of, fmt) -> None:
     con = connect_read(settings.db, busy_timeout=settings.busy_timeout)
     try:
         rows = report_rows(
-            con, top=top or int(settings.section("report")["top"]), kind=kind, outlet=outlet,
-            affiliation=affiliation, min_claims=min_claims, as_of=parse_day(as_of, "--as-of"),
+            con,
+            top=top or int(settings.section("report")["top"]),
+            kind=kind,
+            outlet=outlet,
+            affiliation=affiliation,
+            min_claims=min_claims,
+            as_of=parse_day(as_of, "--as-of"),
         )
     finally:
         con.close()
@@ -404,8 +464,13 @@ def report(ctx, top, kind, outlet, affiliation, min_claims, as_of, fmt) -> None:
     title = None
     if fmt == "table":
         title = f"Sources by reliability, as of {rows['as_of'][0]} (run {rows['run_id'][0]})"
-    text = render(frame, fmt, title=title, width=terminal_width(),
-                  keep_whole=("reliability [90%]", "t/f", "Δ%"))
+    text = render(
+        frame,
+        fmt,
+        title=title,
+        width=terminal_width(),
+        keep_whole=("reliability [90%]", "t/f", "Δ%"),
+    )
     click.echo(text, nl=not text.endswith("\n"))
 
 
@@ -436,7 +501,9 @@ def explain(ctx: click.Context, source: str) -> None:
         if matches.height > 1:
             click.echo(f"{matches.height} sources match '{source}'; name one by its source_id:")
             for row in matches.head(30).iter_rows(named=True):
-                click.echo(f"  {row['source_id']}  {row['source']}  ({row['kind']}, {row['claims']} claims)")
+                click.echo(
+                    f"  {row['source_id']}  {row['source']}  ({row['kind']}, {row['claims']} claims)"
+                )
             ctx.exit(2)
         chosen = matches.row(0, named=True)
         claims = source_claims(con, chosen["source_id"], chosen["run_id"], chosen["as_of"])
@@ -447,9 +514,17 @@ def explain(ctx: click.Context, source: str) -> None:
 
 
 @cli.command()
-@click.option("--cutoff", metavar="DATE", help="Train as of this day (default: when 3/4 of the settled claims had settled).")
-@click.option("--plot", type=click.Path(dir_okay=False, writable=True), metavar="FILE.png",
-              help="Write the calibration curve and the score distribution to this PNG.")
+@click.option(
+    "--cutoff",
+    metavar="DATE",
+    help="Train as of this day (default: when 3/4 of the settled claims had settled).",
+)
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False, writable=True),
+    metavar="FILE.png",
+    help="Write the calibration curve and the score distribution to this PNG.",
+)
 @click.pass_context
 def evaluate(ctx: click.Context, cutoff: str | None, plot: str | None) -> None:
     """Backtest: train as of the cutoff, score the claims open then that settled later, and
@@ -477,7 +552,9 @@ def evaluate(ctx: click.Context, cutoff: str | None, plot: str | None) -> None:
 @cli.command()
 @click.option("--cron", "style", flag_value="cron", default=True, help="A crontab line (default).")
 @click.option("--systemd", "style", flag_value="systemd", help="A systemd service and timer.")
-@click.option("--at", "at", default="02:30", show_default=True, metavar="HH:MM", help="Time of day to run.")
+@click.option(
+    "--at", "at", default="02:30", show_default=True, metavar="HH:MM", help="Time of day to run."
+)
 @click.pass_context
 def schedule(ctx: click.Context, style: str, at: str) -> None:
     """Print a crontab line, or systemd service and timer units, that run the nightly job with
@@ -492,7 +569,11 @@ def schedule(ctx: click.Context, style: str, at: str) -> None:
     from jobs import schedule as schedules
 
     settings = settings_of(ctx)
-    executable = Path(sys.argv[0]).absolute() if Path(sys.argv[0]).name == "trackrecord" else Path(sys.executable).with_name("trackrecord")
+    executable = (
+        Path(sys.argv[0]).absolute()
+        if Path(sys.argv[0]).name == "trackrecord"
+        else Path(sys.executable).with_name("trackrecord")
+    )
     # No config file in use: the job runs on the defaults too (a config.toml named here that
     # does not exist would fail every night).
     config = settings.config_file
@@ -507,9 +588,15 @@ def schedule(ctx: click.Context, style: str, at: str) -> None:
 
 
 @cli.command()
-@click.option("--claims", "n_claims", type=click.IntRange(min=1), required=True, help="How many claims.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True, help="Folder to write.")
-@click.option("--seed", type=int, default=0, show_default=True, help="The same seed gives the same world.")
+@click.option(
+    "--claims", "n_claims", type=click.IntRange(min=1), required=True, help="How many claims."
+)
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False), required=True, help="Folder to write."
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="The same seed gives the same world."
+)
 def generate(n_claims: int, out_dir: str, seed: int) -> None:
     """Write a synthetic world: claims.jsonl and outcomes.jsonl in the input format, and the
     hidden truth under DIR/truth/ (each identity's true reliability, each claim's truth).
@@ -611,7 +698,13 @@ def alias_list(ctx: click.Context, fmt: str) -> None:
 
 
 @alias.command("suggest")
-@click.option("--threshold", type=click.FloatRange(0, 100), default=80.0, show_default=True, help="Least similarity (0-100).")
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 100),
+    default=80.0,
+    show_default=True,
+    help="Least similarity (0-100).",
+)
 @click.pass_context
 def alias_suggest(ctx: click.Context, threshold: float) -> None:
     """Print likely same-person pairs among named sources, one per line, with a similarity and

@@ -31,8 +31,12 @@ DEFAULTS: dict = {
         "max_training_rows": 50000,
         "random_state": 0,
     },
-    "reliability": {"prior_strength": 4, "group_strength": 200, "unsettled_weight": 0.5,
-                    "interval": 0.9},
+    "reliability": {
+        "prior_strength": 4,
+        "group_strength": 200,
+        "unsettled_weight": 0.5,
+        "interval": 0.9,
+    },
     "report": {"top": 25},
 }
 
@@ -91,21 +95,32 @@ _RANGES: dict[tuple[str, str], tuple[bool, float | None, float | None, str]] = {
 
 def _check(values: dict, path: Path) -> None:
     """Refuse a config whose numbers cannot work (BadInput, one line naming the key)."""
-    checks = {**_RANGES, **{("priors", kind): (False, 0, 1, "a probability")
-                            for kind in values.get("priors", {})}}
+    checks = {
+        **_RANGES,
+        **{("priors", kind): (False, 0, 1, "a probability") for kind in values.get("priors", {})},
+    }
     for (section, key), (integer, least, greatest, meaning) in checks.items():
         value = values.get(section, {}).get(key)
         number = isinstance(value, (int, float)) and not isinstance(value, bool)
-        if not number or (integer and not isinstance(value, int)) or (
-                least is not None and value < least) or (
-                greatest is not None and value > greatest):
+        if (
+            not number
+            or (integer and not isinstance(value, int))
+            or (least is not None and value < least)
+            or (greatest is not None and value > greatest)
+        ):
             kind = "an integer" if integer else "a number"
-            bounds = ("" if least is None and greatest is None else
-                      f" of at least {least}" if greatest is None else
-                      f" of at most {greatest}" if least is None else
-                      f" from {least} to {greatest}")
-            raise BadInput(f"{path}: [{section}] {key} = {value!r}: expected {kind}{bounds} "
-                           f"({meaning})")
+            bounds = (
+                ""
+                if least is None and greatest is None
+                else f" of at least {least}"
+                if greatest is None
+                else f" of at most {greatest}"
+                if least is None
+                else f" from {least} to {greatest}"
+            )
+            raise BadInput(
+                f"{path}: [{section}] {key} = {value!r}: expected {kind}{bounds} ({meaning})"
+            )
     for key in ("holds_up", "fails"):
         words = values.get("verdicts", {}).get(key)
         if not isinstance(words, list) or not all(isinstance(w, str) for w in words):

@@ -8,7 +8,7 @@ the later verdicts are used only to grade them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import polars as pl
@@ -18,7 +18,7 @@ from features.evidence import claim_labels
 from jobs.config import Settings
 from scoring import metrics
 from scoring.model import score_claims
-from warehouse.connection import connect_read, connect_write, fetch_frame, register_frame
+from warehouse.connection import connect_read, connect_write, register_frame
 from warehouse.errors import BadInput, TrackrecordError
 from warehouse.scores import load_run_inputs
 
@@ -29,9 +29,9 @@ METHODS = ("model", "naive track record", "overall rate")
 class Backtest:
     cutoff: date
     horizon: date
-    results: pl.DataFrame        # method, claims, auc, brier, log_loss, ece
-    deciles: pl.DataFrame        # bin, claims, predicted, observed (the model)
-    graded: pl.DataFrame         # claim_id, label, model, naive track record, overall rate
+    results: pl.DataFrame  # method, claims, auc, brier, log_loss, ece
+    deciles: pl.DataFrame  # bin, claims, predicted, observed (the model)
+    graded: pl.DataFrame  # claim_id, label, model, naive track record, overall rate
     fingerprint: str
     note: str
 
@@ -66,7 +66,7 @@ def backtest(settings: Settings, cutoff: date | None = None) -> Backtest:
     con = connect_read(settings.db, busy_timeout=settings.busy_timeout)
     try:
         span = con.execute(
-            "select greatest((select max(published_at) from claims), (select max(\"at\") from outcomes))::date"
+            'select greatest((select max(published_at) from claims), (select max("at") from outcomes))::date'
         ).fetchall()[0][0]
         if span is None:
             raise TrackrecordError("the warehouse holds no claims yet: ingest some first")
@@ -79,36 +79,58 @@ def backtest(settings: Settings, cutoff: date | None = None) -> Backtest:
 
     features = claim_features(inputs.claims.lazy(), inputs.outcomes.lazy(), cutoff).collect()
     scores = score_claims(features, **settings.model_options())
-    later = claim_labels(inputs.outcomes.lazy(), span).collect().select("claim_id", later_label="label")
+    later = (
+        claim_labels(inputs.outcomes.lazy(), span).collect().select("claim_id", later_label="label")
+    )
     targets = (
         scores.frame.filter(pl.col("label").is_null())
         .join(later, on="claim_id", how="inner")
-        .select("claim_id", "source_id", pl.col("later_label").alias("label"), pl.col("p_true").alias("model"))
+        .select(
+            "claim_id",
+            "source_id",
+            pl.col("later_label").alias("label"),
+            pl.col("p_true").alias("model"),
+        )
     )
     if targets.is_empty():
-        raise TrackrecordError(f"no claim open at {cutoff} was settled later: choose an earlier --cutoff")
+        raise TrackrecordError(
+            f"no claim open at {cutoff} was settled later: choose an earlier --cutoff"
+        )
     history = features.filter(pl.col("label").is_not_null()).select("source_id", "label")
     naive = metrics.naive_track_record(history, targets.select("claim_id", "source_id"))
     overall = metrics.overall_rate(history, targets.select("claim_id"))
-    graded = (
-        targets.join(naive.select("claim_id", pl.col("p").alias("naive track record")), on="claim_id")
-        .join(overall.select("claim_id", pl.col("p").alias("overall rate")), on="claim_id")
-    )
+    graded = targets.join(
+        naive.select("claim_id", pl.col("p").alias("naive track record")), on="claim_id"
+    ).join(overall.select("claim_id", pl.col("p").alias("overall rate")), on="claim_id")
     y = graded["label"].cast(pl.Float64).to_numpy()
-    results = pl.DataFrame([
-        {"method": method, "claims": graded.height, **metrics.summary(y, graded[method].to_numpy())}
-        for method in METHODS
-    ])
+    results = pl.DataFrame(
+        [
+            {
+                "method": method,
+                "claims": graded.height,
+                **metrics.summary(y, graded[method].to_numpy()),
+            }
+            for method in METHODS
+        ]
+    )
     deciles = metrics.reliability_table(y, graded["model"].to_numpy())
-    return Backtest(cutoff=cutoff, horizon=span, results=results, deciles=deciles, graded=graded,
-                    fingerprint=scores.fingerprint, note=scores.note)
+    return Backtest(
+        cutoff=cutoff,
+        horizon=span,
+        results=results,
+        deciles=deciles,
+        graded=graded,
+        fingerprint=scores.fingerprint,
+        note=scores.note,
+    )
 
 
 def save(settings: Settings, result: Backtest) -> None:
     """Append the results to the `evaluations` table."""
     rows = result.results.with_columns(
-        evaluated_at=pl.lit(datetime.now(timezone.utc).replace(tzinfo=None)),
-        cutoff=pl.lit(result.cutoff), horizon=pl.lit(result.horizon),
+        evaluated_at=pl.lit(datetime.now(UTC).replace(tzinfo=None)),
+        cutoff=pl.lit(result.cutoff),
+        horizon=pl.lit(result.horizon),
         fingerprint=pl.lit(result.fingerprint),
     )
     con = connect_write(settings.db, busy_timeout=settings.busy_timeout)
@@ -134,12 +156,23 @@ def plot(result: Backtest, path: Path) -> None:
     for method, style in (("model", "o-"), ("naive track record", "s--")):
         table = metrics.reliability_table(y, result.graded[method].to_numpy())
         curve.plot(table["predicted"], table["observed"], style, label=method)
-    curve.set(xlabel="predicted probability (decile mean)", ylabel="observed share true",
-              title=f"Calibration, cutoff {result.cutoff}", xlim=(0, 1), ylim=(0, 1))
+    curve.set(
+        xlabel="predicted probability (decile mean)",
+        ylabel="observed share true",
+        title=f"Calibration, cutoff {result.cutoff}",
+        xlim=(0, 1),
+        ylim=(0, 1),
+    )
     curve.legend(loc="upper left")
     p = result.graded["model"].to_numpy()
-    spread.hist([p[y == 1], p[y == 0]], bins=20, range=(0, 1), label=["held up", "did not"],
-                color=["tab:green", "tab:red"], alpha=0.8)
+    spread.hist(
+        [p[y == 1], p[y == 0]],
+        bins=20,
+        range=(0, 1),
+        label=["held up", "did not"],
+        color=["tab:green", "tab:red"],
+        alpha=0.8,
+    )
     spread.set(xlabel="model p_true", ylabel="claims", title=f"Scores of {len(y)} graded claims")
     spread.legend()
     fig.tight_layout()

@@ -186,9 +186,13 @@ def _render_markdown(frame: pl.DataFrame, title: str | None) -> str:
         for name, dtype in frame.schema.items()
     ]
     # One vectorised concat builds every row; a separator " | " goes between the cells.
-    rows = frame.select(
-        pl.concat_str([pl.lit("| "), pl.concat_str(cells, separator=" | "), pl.lit(" |")])
-    ).to_series().to_list()
+    rows = (
+        frame.select(
+            pl.concat_str([pl.lit("| "), pl.concat_str(cells, separator=" | "), pl.lit(" |")])
+        )
+        .to_series()
+        .to_list()
+    )
     heading = [f"**{title}**", ""] if title else []
     return "\n".join([*heading, header, rule, *rows]) + "\n"
 
@@ -248,7 +252,10 @@ def _column_widths(natural: dict[str, int], shrinkable: set[str], room: int) -> 
 
 
 def _render_table(
-    frame: pl.DataFrame, title: str | None, width: int, max_rows: int | None,
+    frame: pl.DataFrame,
+    title: str | None,
+    width: int,
+    max_rows: int | None,
     keep_whole: tuple[str, ...] = (),
 ) -> str:
     """A plain-text table for a terminal `width` columns wide; long text ends in an ellipsis."""
@@ -262,7 +269,9 @@ def _render_table(
         name: max([cell_len(name), *(cell_len(cell) for cell in cells[name].to_list())])
         for name in cells.columns
     }
-    shrinkable = {name for name, dtype in frame.schema.items() if _is_shrinkable(dtype)} - set(keep_whole)
+    shrinkable = {name for name, dtype in frame.schema.items() if _is_shrinkable(dtype)} - set(
+        keep_whole
+    )
     # Between two columns go a padding space, the box's blank divider and another padding space.
     widths = _column_widths(natural, shrinkable, room=width - 3 * (frame.width - 1))
 
@@ -273,7 +282,7 @@ def _render_table(
         show_edge=False,
         pad_edge=False,
     )
-    for name, dtype in frame.schema.items():
+    for name, _dtype in frame.schema.items():
         table.add_column(
             Text(name),
             justify="left" if name in shrinkable else "right",

@@ -97,37 +97,75 @@ P_NUMBER = (0.25, 0.35)
 
 # (name, also written with a leading "The"); the first three carry the ceasefire story
 OUTLETS = [
-    ("Times of Israel", True), ("Haaretz", False), ("Axios", False), ("Reuters", False),
-    ("Associated Press", True), ("Al Jazeera", False), ("BBC", True), ("CNN", False),
-    ("New York Times", True), ("Washington Post", True), ("Wall Street Journal", True),
-    ("Guardian", True), ("Jerusalem Post", True), ("Al Arabiya", False),
-    ("Asharq Al-Awsat", False), ("Ynet", False), ("Channel 12", False), ("Kan", False),
-    ("Politico", False), ("Financial Times", True), ("Le Monde", False), ("Der Spiegel", False),
-    ("Al-Monitor", False), ("Middle East Eye", False), ("Anadolu Agency", False),
-    ("Sky News", False), ("Fox News", False), ("NBC News", False), ("Economist", True),
+    ("Times of Israel", True),
+    ("Haaretz", False),
+    ("Axios", False),
+    ("Reuters", False),
+    ("Associated Press", True),
+    ("Al Jazeera", False),
+    ("BBC", True),
+    ("CNN", False),
+    ("New York Times", True),
+    ("Washington Post", True),
+    ("Wall Street Journal", True),
+    ("Guardian", True),
+    ("Jerusalem Post", True),
+    ("Al Arabiya", False),
+    ("Asharq Al-Awsat", False),
+    ("Ynet", False),
+    ("Channel 12", False),
+    ("Kan", False),
+    ("Politico", False),
+    ("Financial Times", True),
+    ("Le Monde", False),
+    ("Der Spiegel", False),
+    ("Al-Monitor", False),
+    ("Middle East Eye", False),
+    ("Anadolu Agency", False),
+    ("Sky News", False),
+    ("Fox News", False),
+    ("NBC News", False),
+    ("Economist", True),
     ("Independent", True),
 ]
 
 # (adjective used as affiliation, weight)
 AFFILIATIONS = [
-    ("US", 0.18), ("Israeli", 0.20), ("Palestinian", 0.12), ("Hamas", 0.08),
-    ("Egyptian", 0.07), ("Qatari", 0.07), ("European", 0.08), ("Saudi", 0.04),
-    ("Turkish", 0.04), ("UN", 0.05), ("Iranian", 0.04), ("Lebanese", 0.03),
+    ("US", 0.18),
+    ("Israeli", 0.20),
+    ("Palestinian", 0.12),
+    ("Hamas", 0.08),
+    ("Egyptian", 0.07),
+    ("Qatari", 0.07),
+    ("European", 0.08),
+    ("Saudi", 0.04),
+    ("Turkish", 0.04),
+    ("UN", 0.05),
+    ("Iranian", 0.04),
+    ("Lebanese", 0.03),
 ]
 
 # (singular, plural, weight) of anonymous roles
 ROLES = [
-    ("official", "officials", 0.35), ("source", "sources", 0.25),
-    ("diplomat", "diplomats", 0.12), ("aide", "aides", 0.08),
-    ("insider", "insiders", 0.05), ("officer", "officers", 0.05),
+    ("official", "officials", 0.35),
+    ("source", "sources", 0.25),
+    ("diplomat", "diplomats", 0.12),
+    ("aide", "aides", 0.08),
+    ("insider", "insiders", 0.05),
+    ("officer", "officers", 0.05),
 ]
 # weight of the descriptor "person" ("people familiar with the talks"); the affiliation x role
 # descriptors weigh 0.9 together
 PERSON_WEIGHT = 0.03
 
 TITLES = [
-    ("special envoy", 0.08), ("minister", 0.2), ("foreign minister", 0.12),
-    ("spokesperson", 0.2), ("senator", 0.1), ("president", 0.05), ("ambassador", 0.15),
+    ("special envoy", 0.08),
+    ("minister", 0.2),
+    ("foreign minister", 0.12),
+    ("spokesperson", 0.2),
+    ("senator", 0.1),
+    ("president", 0.05),
+    ("ambassador", 0.15),
     ("general", 0.1),
 ]
 
@@ -152,53 +190,110 @@ ARABIC_SHARE = 0.03  # of named people, capped by the number of distinct Arabic 
 
 # (name, affiliation) of bodies that speak as one named source
 BODIES = [
-    ("Hamas", "Hamas"), ("White House", "US"), ("Israeli military", "Israeli"),
-    ("State Department", "US"), ("Qatari foreign ministry", "Qatari"),
-    ("Egyptian foreign ministry", "Egyptian"), ("Palestinian Authority", "Palestinian"),
-    ("Hezbollah", "Lebanese"), ("Iranian foreign ministry", "Iranian"),
+    ("Hamas", "Hamas"),
+    ("White House", "US"),
+    ("Israeli military", "Israeli"),
+    ("State Department", "US"),
+    ("Qatari foreign ministry", "Qatari"),
+    ("Egyptian foreign ministry", "Egyptian"),
+    ("Palestinian Authority", "Palestinian"),
+    ("Hezbollah", "Lebanese"),
+    ("Iranian foreign ministry", "Iranian"),
     ("UN humanitarian office", "UN"),
 ]
 
 # (story topic, what claims about it are about)
 TOPICS = [
-    ("gaza-ceasefire",
-     ["the ceasefire proposal", "amendments to the ceasefire plan", "a temporary truce"]),
-    ("hostage-deal",
-     ["a hostage release agreement", "the list of hostages to be freed", "a prisoner exchange"]),
-    ("rafah-crossing",
-     ["reopening the Rafah crossing", "a new border monitoring mission", "the crossing schedule"]),
-    ("aid-deliveries",
-     ["new aid corridors", "a maritime aid route", "the aid distribution plan"]),
-    ("lebanon-border",
-     ["a withdrawal from border positions", "the border monitoring plan", "a truce in the north"]),
-    ("iran-talks",
-     ["a new round of nuclear talks", "sanctions relief", "an inspection regime"]),
-    ("west-bank",
-     ["new settlement permits", "a security coordination plan", "the tax revenue transfer"]),
-    ("us-mediation",
-     ["a visit to the region", "a framework for a permanent ceasefire", "the mediators' draft"]),
-    ("red-sea-shipping",
-     ["a naval escort mission", "strikes on launch sites", "a shipping insurance scheme"]),
-    ("gaza-reconstruction",
-     ["a reconstruction fund", "the day-after governance plan", "a donor conference"]),
+    (
+        "gaza-ceasefire",
+        ["the ceasefire proposal", "amendments to the ceasefire plan", "a temporary truce"],
+    ),
+    (
+        "hostage-deal",
+        ["a hostage release agreement", "the list of hostages to be freed", "a prisoner exchange"],
+    ),
+    (
+        "rafah-crossing",
+        [
+            "reopening the Rafah crossing",
+            "a new border monitoring mission",
+            "the crossing schedule",
+        ],
+    ),
+    ("aid-deliveries", ["new aid corridors", "a maritime aid route", "the aid distribution plan"]),
+    (
+        "lebanon-border",
+        [
+            "a withdrawal from border positions",
+            "the border monitoring plan",
+            "a truce in the north",
+        ],
+    ),
+    ("iran-talks", ["a new round of nuclear talks", "sanctions relief", "an inspection regime"]),
+    (
+        "west-bank",
+        ["new settlement permits", "a security coordination plan", "the tax revenue transfer"],
+    ),
+    (
+        "us-mediation",
+        ["a visit to the region", "a framework for a permanent ceasefire", "the mediators' draft"],
+    ),
+    (
+        "red-sea-shipping",
+        ["a naval escort mission", "strikes on launch sites", "a shipping insurance scheme"],
+    ),
+    (
+        "gaza-reconstruction",
+        ["a reconstruction fund", "the day-after governance plan", "a donor conference"],
+    ),
 ]
-VERBS = ["accepted", "rejected", "backed", "blocked", "proposed", "signed off on",
-         "privately opposed", "walked back support for", "agreed to", "demanded changes to"]
+VERBS = [
+    "accepted",
+    "rejected",
+    "backed",
+    "blocked",
+    "proposed",
+    "signed off on",
+    "privately opposed",
+    "walked back support for",
+    "agreed to",
+    "demanded changes to",
+]
 HEDGES = ["reportedly ", "allegedly ", "apparently "]
-NUMBER_CLAUSES = [(" within {} days", 2, 30), (" covering {} hostages", 3, 60),
-                  (" worth ${} million", 5, 900)]
+NUMBER_CLAUSES = [
+    (" within {} days", 2, 30),
+    (" covering {} hostages", 3, 60),
+    (" worth ${} million", 5, 900),
+]
 
-FACT_CHECKERS = ["PolitiFact", "AFP Fact Check", "Full Fact", "FactCheck.org", "Misbar",
-                 "FakeReporter", "Reuters Fact Check"]
+FACT_CHECKERS = [
+    "PolitiFact",
+    "AFP Fact Check",
+    "Full Fact",
+    "FactCheck.org",
+    "Misbar",
+    "FakeReporter",
+    "Reuters Fact Check",
+]
 TRUE_VERDICTS = (["true", "mostly-true", "half-true"], [0.5, 0.3, 0.2])
 FALSE_VERDICTS = (["mostly-false", "barely-true", "false", "pants-fire"], [0.3, 0.1, 0.45, 0.15])
 
-UTC_OFFSETS = [("+01:00", 60), ("+02:00", 120), ("+03:00", 180), ("-04:00", -240),
-               ("-05:00", -300), ("+05:30", 330)]
+UTC_OFFSETS = [
+    ("+01:00", 60),
+    ("+02:00", 120),
+    ("+03:00", 180),
+    ("-04:00", -240),
+    ("-05:00", -300),
+    ("+05:30", 330),
+]
 
 NUMBER_WORDS = ["two", "three", "several", "some", "multiple"]
-CLAUSES = ["speaking on condition of anonymity", "who spoke on condition of anonymity",
-           "who asked not to be named", "familiar with the talks"]
+CLAUSES = [
+    "speaking on condition of anonymity",
+    "who spoke on condition of anonymity",
+    "who asked not to be named",
+    "familiar with the talks",
+]
 
 EVENT_ORDER = ["confirmed", "retracted", "rated", "denied", "contradicted", "corroborated"]
 
@@ -234,21 +329,30 @@ def _role_variants(adj: str, single: str, plural: str) -> list[tuple[str, float]
     """Surface forms of '<adj> <role>' that all fold back to it (see module docstring)."""
     desc, many = f"{adj} {single}", f"{adj} {plural}"
     art = _article(adj)
-    forms = [(f"{art} {desc}", 4.0), (many, 2.0), (f"{art.capitalize()} {desc}", 0.3),
-             (f"a senior {desc}", 1.0), (f"senior {many}", 0.5), (f"two senior {many}", 0.3),
-             (f"a top {desc}", 0.3), (f"a high-ranking {desc}", 0.3),
-             (f"{art} {desc} who spoke to the newspaper", 0.3),
-             (f"{many} familiar with the talks", 0.2)]
+    forms = [
+        (f"{art} {desc}", 4.0),
+        (many, 2.0),
+        (f"{art.capitalize()} {desc}", 0.3),
+        (f"a senior {desc}", 1.0),
+        (f"senior {many}", 0.5),
+        (f"two senior {many}", 0.3),
+        (f"a top {desc}", 0.3),
+        (f"a high-ranking {desc}", 0.3),
+        (f"{art} {desc} who spoke to the newspaper", 0.3),
+        (f"{many} familiar with the talks", 0.2),
+    ]
     forms += [(f"{n} {many}", 0.3) for n in NUMBER_WORDS]
     forms += [(f"{art} {desc} {c}", 0.3) for c in CLAUSES]
     return forms
 
 
-PERSON_VARIANTS = [("a person familiar with the talks", 3.0),
-                   ("people familiar with the talks", 2.0),
-                   ("two people familiar with the negotiations", 1.0),
-                   ("a person familiar with the matter", 1.0),
-                   ("several people familiar with the matter", 1.0)]
+PERSON_VARIANTS = [
+    ("a person familiar with the talks", 3.0),
+    ("people familiar with the talks", 2.0),
+    ("two people familiar with the negotiations", 1.0),
+    ("a person familiar with the matter", 1.0),
+    ("several people familiar with the matter", 1.0),
+]
 
 
 def _descriptors() -> Descriptors:
@@ -270,9 +374,12 @@ def _descriptors() -> Descriptors:
         cum[d, : len(f)] = np.cumsum(_weights([w for _, w in f]))
     sizes = np.array([len(f) for f in forms])
     return Descriptors(
-        names=names, affiliation=np.array(affil), weight=_weights(weight),
+        names=names,
+        affiliation=np.array(affil),
+        weight=_weights(weight),
         variants=pl.Series([s for f in forms for s, _ in f], dtype=pl.String),
-        variant_offset=np.concatenate([[0], np.cumsum(sizes)[:-1]]), variant_cum=cum,
+        variant_offset=np.concatenate([[0], np.cumsum(sizes)[:-1]]),
+        variant_cum=cum,
     )
 
 
@@ -310,11 +417,14 @@ class Identities:
 
     @staticmethod
     def stack(parts: list[Identities]) -> Identities:
-        return Identities(**{
-            f: pl.concat([getattr(p, f) for p in parts]) if f == "name"
-            else np.concatenate([getattr(p, f) for p in parts])
-            for f in Identities.__dataclass_fields__
-        })
+        return Identities(
+            **{
+                f: pl.concat([getattr(p, f) for p in parts])
+                if f == "name"
+                else np.concatenate([getattr(p, f) for p in parts])
+                for f in Identities.__dataclass_fields__
+            }
+        )
 
 
 @dataclass
@@ -364,8 +474,11 @@ def _name_tables() -> tuple[pl.Series, pl.Series, pl.Series]:
         for n in FIRST_NAMES
     ]
     latin = sorted({h + m + t for h in SURNAME_HEADS for m in SURNAME_MIDS for t in SURNAME_TAILS})
-    return (pl.Series(FIRST_NAMES + ARABIC_FIRST), pl.Series(ascii_first + ARABIC_FIRST),
-            pl.Series(latin + ARABIC_LAST))
+    return (
+        pl.Series(FIRST_NAMES + ARABIC_FIRST),
+        pl.Series(ascii_first + ARABIC_FIRST),
+        pl.Series(latin + ARABIC_LAST),
+    )
 
 
 def _named_claim_counts(total: int, rng: np.random.Generator) -> np.ndarray:
@@ -410,11 +523,17 @@ def _named_people(total: int, first, surnames, outlets: Outlets, aff_shift, rng)
     aff = rng.choice(len(AFFILIATIONS), n, p=_weights([w for _, w in AFFILIATIONS]))
     none = np.full(n, -1)
     return Identities(
-        kind=np.full(n, NAMED), name=first.gather(f) + " " + surnames.gather(s),
-        affiliation=aff, outlet=none, home=rng.choice(len(outlets.names), n, p=outlets.volume),
-        descriptor=none, first=f, surname=s,
+        kind=np.full(n, NAMED),
+        name=first.gather(f) + " " + surnames.gather(s),
+        affiliation=aff,
+        outlet=none,
+        home=rng.choice(len(outlets.names), n, p=outlets.volume),
+        descriptor=none,
+        first=f,
+        surname=s,
         title=rng.choice(len(TITLES), n, p=_weights([w for _, w in TITLES])),
-        people=np.ones(n, dtype=np.int64), person_reliability=_reliability(n, aff_shift, aff, rng),
+        people=np.ones(n, dtype=np.int64),
+        person_reliability=_reliability(n, aff_shift, aff, rng),
         claims=claims,
     )
 
@@ -425,9 +544,16 @@ def _bodies(total: int, n_claims: int, outlets: Outlets, aff_shift, rng) -> Iden
     aff = np.array([[a for a, _ in AFFILIATIONS].index(a) for _, a in BODIES[:n]], dtype=np.int64)
     none, zero = np.full(n, -1), np.zeros(n, dtype=np.int64)
     return Identities(
-        kind=np.full(n, BODY), name=pl.Series([b for b, _ in BODIES[:n]], dtype=pl.String),
-        affiliation=aff, outlet=none, home=rng.choice(len(outlets.names), n, p=outlets.volume),
-        descriptor=none, first=zero, surname=zero, title=zero, people=np.ones(n, dtype=np.int64),
+        kind=np.full(n, BODY),
+        name=pl.Series([b for b, _ in BODIES[:n]], dtype=pl.String),
+        affiliation=aff,
+        outlet=none,
+        home=rng.choice(len(outlets.names), n, p=outlets.volume),
+        descriptor=none,
+        first=zero,
+        surname=zero,
+        title=zero,
+        people=np.ones(n, dtype=np.int64),
         person_reliability=_reliability(n, aff_shift, aff, rng),
         claims=rng.multinomial(total, _weights(rng.lognormal(0, 0.7, n))) if n else zero,
     )
@@ -447,15 +573,27 @@ def _anonymous(total: int, desc: Descriptors, outlets: Outlets, aff_shift, rng) 
 
     aff = desc.affiliation[d]
     role_shift = rng.normal(0.0, 0.25, n_desc)
-    centre = (rng.normal(ANON_LOGIT_MEAN, ANON_LOGIT_SD, n) + role_shift[d]
-              + np.where(aff >= 0, aff_shift[np.maximum(aff, 0)], 0.0))
+    centre = (
+        rng.normal(ANON_LOGIT_MEAN, ANON_LOGIT_SD, n)
+        + role_shift[d]
+        + np.where(aff >= 0, aff_shift[np.maximum(aff, 0)], 0.0)
+    )
     people = 2 + rng.poisson(2.0, n)  # the unseen people one descriptor pools
     person_rel = _sigmoid(np.repeat(centre, people) + rng.normal(0.0, ANON_PERSON_SD, people.sum()))
     none, zero = np.full(n, -1), np.zeros(n, dtype=np.int64)
     return Identities(
-        kind=np.full(n, ANONYMOUS), name=pl.Series(desc.names, dtype=pl.String).gather(d),
-        affiliation=aff, outlet=o, home=none, descriptor=d, first=zero, surname=zero, title=zero,
-        people=people, person_reliability=person_rel, claims=claims,
+        kind=np.full(n, ANONYMOUS),
+        name=pl.Series(desc.names, dtype=pl.String).gather(d),
+        affiliation=aff,
+        outlet=o,
+        home=none,
+        descriptor=d,
+        first=zero,
+        surname=zero,
+        title=zero,
+        people=people,
+        person_reliability=person_rel,
+        claims=claims,
     )
 
 
@@ -496,19 +634,31 @@ def _plan(n_claims: int, rng: np.random.Generator) -> World:
     n_named = int(round(n_claims * NAMED_SHARE))
     n_body_claims = int(round(n_named * BODY_SHARE)) if n_claims >= 50 else 0
     people = _named_people(n_named - n_body_claims, first, surnames, outlets, aff_shift, rng)
-    idents = Identities.stack([
-        people,  # first, so a person's identity index is also its index among people
-        _bodies(n_body_claims, n_claims, outlets, aff_shift, rng),
-        _anonymous(n_claims - n_named, desc, outlets, aff_shift, rng),
-    ])
+    idents = Identities.stack(
+        [
+            people,  # first, so a person's identity index is also its index among people
+            _bodies(n_body_claims, n_claims, outlets, aff_shift, rng),
+            _anonymous(n_claims - n_named, desc, outlets, aff_shift, rng),
+        ]
+    )
     day, identity, outlet, p_true, truth = _claims(n_claims, idents, outlets, rng)
     named_ids = np.flatnonzero(idents.kind != ANONYMOUS)
     return World(
-        n_claims=n_claims, outlets=outlets, first_names=first, first_ascii=first_ascii,
-        surnames=surnames, descriptors=desc, idents=idents, named_ids=named_ids,
+        n_claims=n_claims,
+        outlets=outlets,
+        first_names=first,
+        first_ascii=first_ascii,
+        surnames=surnames,
+        descriptors=desc,
+        idents=idents,
+        named_ids=named_ids,
         named_loudness=_weights(idents.claims[named_ids]) if named_ids.size else named_ids,
-        claim_day=day, claim_identity=identity, claim_outlet=outlet,
-        claim_subject=_subjects(identity, people, rng), claim_p_true=p_true, claim_true=truth,
+        claim_day=day,
+        claim_identity=identity,
+        claim_outlet=outlet,
+        claim_subject=_subjects(identity, people, rng),
+        claim_p_true=p_true,
+        claim_true=truth,
     )
 
 
@@ -533,12 +683,19 @@ def _stamps(day: np.ndarray, rng: np.random.Generator, p_utc: float, p_offset: f
     off = rng.integers(0, len(UTC_OFFSETS), n)
     local = minute + np.array([m for _, m in UTC_OFFSETS])[off]
     # the local date can differ from the UTC day; the UTC day is what ingest compares
-    shifted = (_dates(day + np.floor_divide(local, 1440)) + "T" + CLOCK.gather(local % 1440)
-               + pl.Series([s for s, _ in UTC_OFFSETS]).gather(off))
+    shifted = (
+        _dates(day + np.floor_divide(local, 1440))
+        + "T"
+        + CLOCK.gather(local % 1440)
+        + pl.Series([s for s, _ in UTC_OFFSETS]).gather(off)
+    )
     utc = _dates(day) + "T" + CLOCK.gather(minute) + "Z"
     return pl.select(
-        pl.when(pl.Series(form == 0)).then(_dates(day))
-        .when(pl.Series(form == 1)).then(utc).otherwise(shifted)
+        pl.when(pl.Series(form == 0))
+        .then(_dates(day))
+        .when(pl.Series(form == 1))
+        .then(utc)
+        .otherwise(shifted)
     ).to_series()
 
 
@@ -560,28 +717,38 @@ def _prefixes(world: World, ident: np.ndarray, p_title: float, rng) -> pl.Series
 
     A title that opens the field is capitalised, as a desk would write it."""
     n_t, n_a = len(TITLES), len(AFFILIATIONS)
-    table = pl.Series([f"{t.title()} " for t, _ in TITLES]
-                      + [f"{a} {t} " for a, _ in AFFILIATIONS for t, _ in TITLES] + [""])
+    table = pl.Series(
+        [f"{t.title()} " for t, _ in TITLES]
+        + [f"{a} {t} " for a, _ in AFFILIATIONS for t, _ in TITLES]
+        + [""]
+    )
     title = world.idents.title[ident]
     aff = np.maximum(world.idents.affiliation[ident], 0)
     u = rng.random(ident.size)
-    idx = np.where(u < p_title / 2, title,
-                   np.where(u < p_title, n_t + aff * n_t + title, n_t + n_a * n_t))
+    idx = np.where(
+        u < p_title / 2, title, np.where(u < p_title, n_t + aff * n_t + title, n_t + n_a * n_t)
+    )
     return table.gather(idx)
 
 
-def _person_mentions(world: World, ident: np.ndarray, rng, *, titles: float,
-                     typos: float) -> pl.Series:
+def _person_mentions(
+    world: World, ident: np.ndarray, rng, *, titles: float, typos: float
+) -> pl.Series:
     """People's names as reported: titles, diacritics sometimes dropped, rare surname typos."""
     n = ident.size
     f = world.idents.first[ident]
-    frame = pl.DataFrame({
-        "first": _pick(rng.random(n) < 0.5, world.first_ascii.gather(f),
-                       world.first_names.gather(f)),
-        "surname": world.surnames.gather(world.idents.surname[ident]),
-        "u": rng.random(n), "typo": rng.random(n) < typos, "double": rng.random(n) < 0.5,
-        "prefix": _prefixes(world, ident, titles, rng),
-    })
+    frame = pl.DataFrame(
+        {
+            "first": _pick(
+                rng.random(n) < 0.5, world.first_ascii.gather(f), world.first_names.gather(f)
+            ),
+            "surname": world.surnames.gather(world.idents.surname[ident]),
+            "u": rng.random(n),
+            "typo": rng.random(n) < typos,
+            "double": rng.random(n) < 0.5,
+            "prefix": _prefixes(world, ident, titles, rng),
+        }
+    )
     # one letter doubled or dropped, never the first: a new spelling that only an alias merges
     pos = (1 + pl.col("u") * (pl.col("surname").str.len_chars() - 1)).floor().cast(pl.Int64)
     head, rest = pl.col("surname").str.slice(0, pos), pl.col("surname").str.slice(pos)
@@ -592,8 +759,11 @@ def _person_mentions(world: World, ident: np.ndarray, rng, *, titles: float,
         misspelt=pl.col("first") + " " + misspelt,
     )
     # a typo that happens to spell another person's name would be that person: skip it
-    real_typo = (pl.col("typo") & (pl.col("surname").str.len_chars() > 2)
-                 & ~pl.col("misspelt").is_in(world.idents.name.implode()))
+    real_typo = (
+        pl.col("typo")
+        & (pl.col("surname").str.len_chars() > 2)
+        & ~pl.col("misspelt").is_in(world.idents.name.implode())
+    )
     return frame.select(
         pl.col("prefix") + pl.when(real_typo).then("misspelt").otherwise("canonical")
     ).to_series()
@@ -607,14 +777,17 @@ def _descriptor_mentions(world: World, ident: np.ndarray, rng) -> pl.Series:
     return desc.variants.gather(desc.variant_offset[d] + k)
 
 
-def _source_mentions(world: World, ident: np.ndarray, rng, *, titles: float,
-                     typos: float) -> pl.Series:
+def _source_mentions(
+    world: World, ident: np.ndarray, rng, *, titles: float, typos: float
+) -> pl.Series:
     """Any identity as it would be written in a 'source' or 'by' field."""
     kind = world.idents.kind[ident]
     people = _person_mentions(world, ident, rng, titles=titles, typos=typos)
     return pl.select(
-        pl.when(pl.Series(kind == NAMED)).then(people)
-        .when(pl.Series(kind == BODY)).then(world.idents.name.gather(ident))
+        pl.when(pl.Series(kind == NAMED))
+        .then(people)
+        .when(pl.Series(kind == BODY))
+        .then(world.idents.name.gather(ident))
         .otherwise(_descriptor_mentions(world, ident, rng))
     ).to_series()
 
@@ -641,31 +814,54 @@ def _claim_ids(rows: pl.Expr | pl.Series, n_claims: int):
     return "c" + (rows + 1).cast(pl.String).str.zfill(_id_width(n_claims))
 
 
-def _claim_texts(world: World, subject: np.ndarray, truth: np.ndarray, topic: np.ndarray,
-                 rng: np.random.Generator) -> pl.Series:
+def _claim_texts(
+    world: World,
+    subject: np.ndarray,
+    truth: np.ndarray,
+    topic: np.ndarray,
+    rng: np.random.Generator,
+) -> pl.Series:
     """Short sentences; hedges and numbers come slightly more often with false claims."""
     n, falsity = subject.size, (~truth).astype(int)
     n_obj = len(TOPICS[0][1])
     clause = rng.integers(0, len(NUMBER_CLAUSES), n)
     lo = np.array([c[1] for c in NUMBER_CLAUSES])[clause]
     hi = np.array([c[2] for c in NUMBER_CLAUSES])[clause]
-    number = (pl.Series([c[0].split("{}")[0] for c in NUMBER_CLAUSES]).gather(clause)
-              + pl.Series(lo + (rng.random(n) * (hi - lo + 1)).astype(int)).cast(pl.String)
-              + pl.Series([c[0].split("{}")[1] for c in NUMBER_CLAUSES]).gather(clause))
+    number = (
+        pl.Series([c[0].split("{}")[0] for c in NUMBER_CLAUSES]).gather(clause)
+        + pl.Series(lo + (rng.random(n) * (hi - lo + 1)).astype(int)).cast(pl.String)
+        + pl.Series([c[0].split("{}")[1] for c in NUMBER_CLAUSES]).gather(clause)
+    )
     actors = ["Israel", "Hamas", "the mediators", "Washington", "Cairo", "Doha"]
-    frame = pl.DataFrame({
-        "actor": _pick(subject >= 0, world.idents.name.gather(np.maximum(subject, 0)),
-                       _choose(rng, actors, None, n)),
-        "hedge": _pick(rng.random(n) < np.array(P_HEDGE)[falsity], _choose(rng, HEDGES, None, n)),
-        "verb": _choose(rng, VERBS, None, n),
-        "object": pl.Series([o for _, objs in TOPICS for o in objs])
-                  .gather(topic * n_obj + rng.integers(0, n_obj, n)),
-        "number": _pick(rng.random(n) < np.array(P_NUMBER)[falsity], number),
-    })
-    return frame.select(pl.concat_str(
-        "actor", pl.lit(" "), pl.col("hedge").fill_null(""), "verb", pl.lit(" "), "object",
-        pl.col("number").fill_null(""), pl.lit("."),
-    )).to_series()
+    frame = pl.DataFrame(
+        {
+            "actor": _pick(
+                subject >= 0,
+                world.idents.name.gather(np.maximum(subject, 0)),
+                _choose(rng, actors, None, n),
+            ),
+            "hedge": _pick(
+                rng.random(n) < np.array(P_HEDGE)[falsity], _choose(rng, HEDGES, None, n)
+            ),
+            "verb": _choose(rng, VERBS, None, n),
+            "object": pl.Series([o for _, objs in TOPICS for o in objs]).gather(
+                topic * n_obj + rng.integers(0, n_obj, n)
+            ),
+            "number": _pick(rng.random(n) < np.array(P_NUMBER)[falsity], number),
+        }
+    )
+    return frame.select(
+        pl.concat_str(
+            "actor",
+            pl.lit(" "),
+            pl.col("hedge").fill_null(""),
+            "verb",
+            pl.lit(" "),
+            "object",
+            pl.col("number").fill_null(""),
+            pl.lit("."),
+        )
+    ).to_series()
 
 
 def _claim_rows(world: World, lo: int, hi: int, rng: np.random.Generator) -> pl.DataFrame:
@@ -677,20 +873,24 @@ def _claim_rows(world: World, lo: int, hi: int, rng: np.random.Generator) -> pl.
     aff_missing = (aff < 0) | (rng.random(n) < AFFILIATION_MISSING)
     kind_idx = np.where(rng.random(n) < SOURCE_KIND_MISSING, 2, (kind == ANONYMOUS).astype(int))
     people = _with_null(world.idents.name.filter(pl.Series(world.idents.kind == NAMED)).to_list())
-    return pl.DataFrame({
-        "claim_id": _claim_ids(pl.Series(np.arange(lo, hi)), world.n_claims),
-        "published_at": _stamps(day, rng, p_utc=0.1, p_offset=0.15),
-        "source": _source_mentions(world, ident, rng, titles=0.3, typos=TYPO_RATE),
-        "source_kind": _with_null(["named", "anonymous"]).gather(kind_idx),
-        "affiliation": _with_null([a for a, _ in AFFILIATIONS])
-                       .gather(np.where(aff_missing, len(AFFILIATIONS), aff)),
-        "outlet": _outlet_mentions(world, world.claim_outlet[lo:hi].astype(np.int64), rng),
-        "text": _claim_texts(world, subject, world.claim_true[lo:hi], topic, rng),
-        "subject": people.gather(np.where(subject >= 0, subject, people.len() - 1)),
-        # a story is a topic in a month: "gaza-ceasefire-2025-05"
-        "story": pl.Series([t for t, _ in TOPICS]).gather(topic) + "-"
-                 + _dates(day).str.slice(0, 7),
-    })
+    return pl.DataFrame(
+        {
+            "claim_id": _claim_ids(pl.Series(np.arange(lo, hi)), world.n_claims),
+            "published_at": _stamps(day, rng, p_utc=0.1, p_offset=0.15),
+            "source": _source_mentions(world, ident, rng, titles=0.3, typos=TYPO_RATE),
+            "source_kind": _with_null(["named", "anonymous"]).gather(kind_idx),
+            "affiliation": _with_null([a for a, _ in AFFILIATIONS]).gather(
+                np.where(aff_missing, len(AFFILIATIONS), aff)
+            ),
+            "outlet": _outlet_mentions(world, world.claim_outlet[lo:hi].astype(np.int64), rng),
+            "text": _claim_texts(world, subject, world.claim_true[lo:hi], topic, rng),
+            "subject": people.gather(np.where(subject >= 0, subject, people.len() - 1)),
+            # a story is a topic in a month: "gaza-ceasefire-2025-05"
+            "story": pl.Series([t for t, _ in TOPICS]).gather(topic)
+            + "-"
+            + _dates(day).str.slice(0, 7),
+        }
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -702,15 +902,26 @@ def _delays(rng: np.random.Generator, mean_days: float, n: int) -> np.ndarray:
     return np.floor(rng.exponential(mean_days, n)).astype(np.int64)
 
 
-def _events(rows: np.ndarray, event: str, day: np.ndarray, by: pl.Series,
-            verdict: pl.Series | None = None, note: str | None = None) -> pl.DataFrame:
+def _events(
+    rows: np.ndarray,
+    event: str,
+    day: np.ndarray,
+    by: pl.Series,
+    verdict: pl.Series | None = None,
+    note: str | None = None,
+) -> pl.DataFrame:
     n = rows.size
-    return pl.DataFrame({
-        "row": rows, "order": np.full(n, EVENT_ORDER.index(event)), "day": day,
-        "event": pl.Series([event] * n, dtype=pl.String), "by": by.cast(pl.String),
-        "verdict": pl.Series([None] * n, dtype=pl.String) if verdict is None else verdict,
-        "note": pl.Series([note] * n, dtype=pl.String),
-    })
+    return pl.DataFrame(
+        {
+            "row": rows,
+            "order": np.full(n, EVENT_ORDER.index(event)),
+            "day": day,
+            "event": pl.Series([event] * n, dtype=pl.String),
+            "by": by.cast(pl.String),
+            "verdict": pl.Series([None] * n, dtype=pl.String) if verdict is None else verdict,
+            "note": pl.Series([note] * n, dtype=pl.String),
+        }
+    )
 
 
 def _other_outlets(world: World, outlet: np.ndarray, k: np.ndarray, rng):
@@ -754,14 +965,28 @@ def _settlements(world: World, rows, day, truth, outlet, rng) -> list[pl.DataFra
     r_rows, r_days = rows[rated], settle_day[rated]
     return [
         _events(rows[confirmed], "confirmed", settle_day[confirmed], confirm_by),
-        _events(rows[retracted], "retracted", settle_day[retracted],
-                _outlet_mentions(world, outlet[retracted], rng),
-                note="the outlet withdrew the report"),
-        _events(r_rows[~numeric], "rated", r_days[~numeric], checker.filter(as_text),
-                verdict=verdict.filter(as_text)),
+        _events(
+            rows[retracted],
+            "retracted",
+            settle_day[retracted],
+            _outlet_mentions(world, outlet[retracted], rng),
+            note="the outlet withdrew the report",
+        ),
+        _events(
+            r_rows[~numeric],
+            "rated",
+            r_days[~numeric],
+            checker.filter(as_text),
+            verdict=verdict.filter(as_text),
+        ),
         # numbers stay numbers in JSON, so these rows are written as a frame of their own
-        _events(r_rows[numeric], "rated", r_days[numeric], checker.filter(as_number),
-                verdict=pl.Series(number[numeric], dtype=pl.Float64)),
+        _events(
+            r_rows[numeric],
+            "rated",
+            r_days[numeric],
+            checker.filter(as_number),
+            verdict=pl.Series(number[numeric], dtype=pl.Float64),
+        ),
     ]
 
 
@@ -771,28 +996,48 @@ def _evidence(world: World, rows, day, truth, ident, subject, outlet, rng) -> li
     frames = []
 
     denied = (subject >= 0) & (rng.random(n) < np.array(P_DENIED_BY_SUBJECT)[falsity])
-    frames.append(_events(rows[denied], "denied",
-                          day[denied] + _delays(rng, 1.5, int(denied.sum())),
-                          _person_mentions(world, subject[denied], rng, titles=0.3, typos=0.0)))
+    frames.append(
+        _events(
+            rows[denied],
+            "denied",
+            day[denied] + _delays(rng, 1.5, int(denied.sum())),
+            _person_mentions(world, subject[denied], rng, titles=0.3, typos=0.0),
+        )
+    )
 
     if world.named_ids.size > 1:  # someone other than the source and the subject to speak up
         other = rng.random(n) < np.array(P_DENIED_BY_OTHER)[falsity]
         by = _other_named(world, np.where(subject >= 0, subject, ident)[other], rng)
-        frames.append(_events(rows[other], "denied",
-                              day[other] + _delays(rng, 3.0, int(other.sum())),
-                              _source_mentions(world, by, rng, titles=0.2, typos=0.0)))
+        frames.append(
+            _events(
+                rows[other],
+                "denied",
+                day[other] + _delays(rng, 3.0, int(other.sum())),
+                _source_mentions(world, by, rng, titles=0.2, typos=0.0),
+            )
+        )
         contra = rng.random(n) < np.array(P_CONTRADICTED)[falsity]
         by = _other_named(world, ident[contra], rng)
-        frames.append(_events(rows[contra], "contradicted",
-                              day[contra] + _delays(rng, 6.0, int(contra.sum())),
-                              _source_mentions(world, by, rng, titles=0.2, typos=0.0)))
+        frames.append(
+            _events(
+                rows[contra],
+                "contradicted",
+                day[contra] + _delays(rng, 6.0, int(contra.sum())),
+                _source_mentions(world, by, rng, titles=0.2, typos=0.0),
+            )
+        )
 
     corr = rng.random(n) < np.array(P_CORROBORATED)[falsity]
     k = rng.choice([1, 2, 3], int(corr.sum()), p=[0.6, 0.28, 0.12])
     outlets, which = _other_outlets(world, outlet[corr], k, rng)
-    frames.append(_events(rows[corr][which], "corroborated",
-                          day[corr][which] + _delays(rng, 4.0, which.size),
-                          _outlet_mentions(world, outlets, rng)))
+    frames.append(
+        _events(
+            rows[corr][which],
+            "corroborated",
+            day[corr][which] + _delays(rng, 4.0, which.size),
+            _outlet_mentions(world, outlets, rng),
+        )
+    )
     return frames
 
 
@@ -812,9 +1057,12 @@ def _outcome_rows(world: World, lo: int, hi: int, rng: np.random.Generator):
         events = events.filter(pl.col("day") < N_DAYS)
         events = events.sort("row", "day", "order", "by", maintain_order=True)
         return events.select(
-            _claim_ids(pl.col("row"), world.n_claims).alias("claim_id"), "event",
+            _claim_ids(pl.col("row"), world.n_claims).alias("claim_id"),
+            "event",
             _stamps(events["day"].to_numpy(), rng, p_utc=0.1, p_offset=0.0).alias("at"),
-            "by", "verdict", "note",
+            "by",
+            "verdict",
+            "note",
         )
 
     return finish(text), finish(numeric)
@@ -829,8 +1077,11 @@ def _identity_keys(world: World) -> pl.Series:
     idents, n_out = world.idents, len(world.outlets.names)
     outlet = pl.Series(world.outlets.names + [""])
     outlet = outlet.gather(np.where(idents.outlet >= 0, idents.outlet, n_out))
-    return _pick(idents.kind == ANONYMOUS, "anonymous:" + idents.name + " @ " + outlet,
-                 "named:" + idents.name)
+    return _pick(
+        idents.kind == ANONYMOUS,
+        "anonymous:" + idents.name + " @ " + outlet,
+        "named:" + idents.name,
+    )
 
 
 def _identity_truth(world: World, keys: pl.Series) -> pl.DataFrame:
@@ -840,26 +1091,34 @@ def _identity_truth(world: World, keys: pl.Series) -> pl.DataFrame:
     p_sum = np.bincount(world.claim_identity, weights=world.claim_p_true, minlength=n)
     anonymous = idents.kind == ANONYMOUS
     aff = idents.affiliation
-    return pl.DataFrame({
-        "identity": keys,
-        "kind": pl.Series(np.where(anonymous, "anonymous", "named")),
-        "name": idents.name,
-        "outlet": _with_null(world.outlets.names).gather(np.where(anonymous, idents.outlet, n_out)),
-        "affiliation": _with_null([a for a, _ in AFFILIATIONS])
-                       .gather(np.where(aff >= 0, aff, len(AFFILIATIONS))),
-        "reliability": np.round(p_sum / np.maximum(claims, 1), 4),
-        "claims": claims,
-    }).filter(pl.col("claims") > 0)
+    return pl.DataFrame(
+        {
+            "identity": keys,
+            "kind": pl.Series(np.where(anonymous, "anonymous", "named")),
+            "name": idents.name,
+            "outlet": _with_null(world.outlets.names).gather(
+                np.where(anonymous, idents.outlet, n_out)
+            ),
+            "affiliation": _with_null([a for a, _ in AFFILIATIONS]).gather(
+                np.where(aff >= 0, aff, len(AFFILIATIONS))
+            ),
+            "reliability": np.round(p_sum / np.maximum(claims, 1), 4),
+            "claims": claims,
+        }
+    ).filter(pl.col("claims") > 0)
 
 
-def _claim_truth(world: World, keys: pl.Series, claim_ids: pl.Series, lo: int,
-                 hi: int) -> pl.DataFrame:
-    return pl.DataFrame({
-        "claim_id": claim_ids,
-        "identity": keys.gather(world.claim_identity[lo:hi]),
-        "true": world.claim_true[lo:hi],
-        "p_true": np.round(world.claim_p_true[lo:hi], 4),
-    })
+def _claim_truth(
+    world: World, keys: pl.Series, claim_ids: pl.Series, lo: int, hi: int
+) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "claim_id": claim_ids,
+            "identity": keys.gather(world.claim_identity[lo:hi]),
+            "true": world.claim_true[lo:hi],
+            "p_true": np.round(world.claim_p_true[lo:hi], 4),
+        }
+    )
 
 
 def write_world(n_claims: int, out_dir: Path, seed: int = 0) -> dict:
@@ -877,9 +1136,11 @@ def write_world(n_claims: int, out_dir: Path, seed: int = 0) -> dict:
     keys = _identity_keys(world)
 
     n_outcomes = 0
-    with (open(out_dir / "claims.jsonl", "wb") as claims_file,
-          open(out_dir / "outcomes.jsonl", "wb") as outcomes_file,
-          open(out_dir / "truth" / "claims.jsonl", "wb") as truth_file):
+    with (
+        open(out_dir / "claims.jsonl", "wb") as claims_file,
+        open(out_dir / "outcomes.jsonl", "wb") as outcomes_file,
+        open(out_dir / "truth" / "claims.jsonl", "wb") as truth_file,
+    ):
         for lo in range(0, n_claims, CHUNK):
             hi = min(lo + CHUNK, n_claims)
             claims = _claim_rows(world, lo, hi, rng)
@@ -894,7 +1155,10 @@ def write_world(n_claims: int, out_dir: Path, seed: int = 0) -> dict:
     identities.write_ndjson(out_dir / "truth" / "identities.jsonl")
     anonymous = int((identities["kind"] == "anonymous").sum())
     return {
-        "claims": n_claims, "outcomes": n_outcomes, "identities": identities.height,
-        "named": identities.height - anonymous, "anonymous": anonymous,
+        "claims": n_claims,
+        "outcomes": n_outcomes,
+        "identities": identities.height,
+        "named": identities.height - anonymous,
+        "anonymous": anonymous,
         "outlets": len(world.outlets.names),
     }

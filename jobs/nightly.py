@@ -12,10 +12,10 @@ import json
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
-from typing import Callable
+from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
 
@@ -44,10 +44,12 @@ class RunResult:
         r = self.record
         m = r.metrics or {}
         if m.get("auc") is not None:
-            model = (f"model {m.get('model')}: validation AUC {m['auc']:.3f}, Brier "
-                     f"{m.get('brier', float('nan')):.3f}, calibration error "
-                     f"{m.get('ece', float('nan')):.3f} on {m.get('rows_valid')} claims "
-                     f"(trained on {m.get('rows_train')})")
+            model = (
+                f"model {m.get('model')}: validation AUC {m['auc']:.3f}, Brier "
+                f"{m.get('brier', float('nan')):.3f}, calibration error "
+                f"{m.get('ece', float('nan')):.3f} on {m.get('rows_valid')} claims "
+                f"(trained on {m.get('rows_train')})"
+            )
         else:
             model = "no model fitted"
         note = f" {r.note}." if r.note else ""
@@ -61,7 +63,7 @@ def run(settings: Settings, as_of: date, progress: Progress | None = None) -> Ru
     """Score every claim and source as of `as_of` and publish; see the module docstring."""
     note = progress or (lambda message: None)
     started = time.monotonic()
-    started_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    started_at = datetime.now(UTC).replace(tzinfo=None)
     run_id = f"{as_of.isoformat()}-{started_at.strftime('%H%M%S')}-{uuid.uuid4().hex[:6]}"
     timings: dict[str, float] = {}
 
@@ -88,19 +90,35 @@ def run(settings: Settings, as_of: date, progress: Progress | None = None) -> Ru
                 raise
         record.timings = timings
         try:
-            con = timed("open for publishing", connect_write, settings.db,
-                        busy_timeout=settings.busy_timeout)
+            con = timed(
+                "open for publishing",
+                connect_write,
+                settings.db,
+                busy_timeout=settings.busy_timeout,
+            )
         except WarehouseBusy as error:
             # Nothing can be written, not even a 'failed' row in `runs`: say so here.
-            raise WarehouseBusy(f"{error}; run {run_id} was scored but not published, and "
-                                "the last published scores stand") from error
+            raise WarehouseBusy(
+                f"{error}; run {run_id} was scored but not published, and "
+                "the last published scores stand"
+            ) from error
         try:
-            record.finished_at = datetime.now(timezone.utc).replace(tzinfo=None)
-            timed("publish", publish_run, con, record, sources, claims, outlets,
-                  keep_dates=int(settings.section("warehouse")["claim_history_dates"]))
+            record.finished_at = datetime.now(UTC).replace(tzinfo=None)
+            timed(
+                "publish",
+                publish_run,
+                con,
+                record,
+                sources,
+                claims,
+                outlets,
+                keep_dates=int(settings.section("warehouse")["claim_history_dates"]),
+            )
             # The run's row was written inside the publishing; its own time is added after.
-            con.execute("update main.runs set timings = $timings where run_id = $run_id",
-                        {"timings": json.dumps(timings), "run_id": run_id})
+            con.execute(
+                "update main.runs set timings = $timings where run_id = $run_id",
+                {"timings": json.dumps(timings), "run_id": run_id},
+            )
         finally:
             con.close()
     return RunResult(record=record, seconds=time.monotonic() - started, timings=timings)
@@ -120,7 +138,9 @@ def _read_inputs(settings: Settings, as_of: date):
         con.close()
 
 
-def _score(settings: Settings, as_of: date, inputs, run_id: str, started_at: datetime, timings: dict):
+def _score(
+    settings: Settings, as_of: date, inputs, run_id: str, started_at: datetime, timings: dict
+):
     # Imported here, by then loaded (with numpy) alongside the read by _import_scikit_learn.
     from scoring.aggregate import outlet_reliability, scored_claims, source_reliability
     from scoring.model import score_claims
@@ -177,8 +197,11 @@ def _score(settings: Settings, as_of: date, inputs, run_id: str, started_at: dat
         status="success",
         claims=features.height,
         sources=sources.height,
-        metrics={**scores.metrics,
-                 "rows": int(scores.metrics.get("rows_train") or 0) + int(scores.metrics.get("rows_valid") or 0)},
+        metrics={
+            **scores.metrics,
+            "rows": int(scores.metrics.get("rows_train") or 0)
+            + int(scores.metrics.get("rows_valid") or 0),
+        },
         timings=timings,
         fingerprint=scores.fingerprint,
         note=scores.note or None,
@@ -196,9 +219,10 @@ def _import_scikit_learn() -> None:
         return
     try:
         with collector_paused(), deferred_module("scipy.stats"):
+            import sklearn.feature_extraction.text  # noqa: F401  (scoring.text_model)
+
             import scoring.aggregate  # noqa: F401  (and numpy, scoring.model, text_model)
             import scoring.candidates  # noqa: F401
-            import sklearn.feature_extraction.text  # noqa: F401  (scoring.text_model)
     except Exception:
         pass
 
@@ -210,19 +234,33 @@ def _record_failure(settings, run_id, as_of, started_at, timings, error) -> None
     except Exception:
         return
     try:
-        record_failed_run(con, RunRecord(
-            run_id=run_id, as_of=as_of, started_at=started_at,
-            finished_at=datetime.now(timezone.utc).replace(tzinfo=None), status="failed",
-            claims=None, sources=None, metrics={}, timings=timings, fingerprint=None,
-            note=f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"[:500],
-        ))
+        record_failed_run(
+            con,
+            RunRecord(
+                run_id=run_id,
+                as_of=as_of,
+                started_at=started_at,
+                finished_at=datetime.now(UTC).replace(tzinfo=None),
+                status="failed",
+                claims=None,
+                sources=None,
+                metrics={},
+                timings=timings,
+                fingerprint=None,
+                note=f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"[
+                    :500
+                ],
+            ),
+        )
     except Exception:
         pass
     finally:
         con.close()
 
 
-def backfill(settings: Settings, first: date, last: date, progress: Progress | None = None) -> list[RunResult]:
+def backfill(
+    settings: Settings, first: date, last: date, progress: Progress | None = None
+) -> list[RunResult]:
     """One run per day from `first` to `last`, in order."""
     results = []
     day = first

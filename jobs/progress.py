@@ -9,24 +9,27 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
-from typing import Callable, Iterator
+from datetime import UTC, datetime
 
 
 def log_json(event: str, **fields) -> None:
-    record = {"ts": datetime.now(timezone.utc).isoformat(timespec="seconds"), "event": event, **fields}
+    record = {"ts": datetime.now(UTC).isoformat(timespec="seconds"), "event": event, **fields}
     print(json.dumps(record, default=str), file=sys.stderr, flush=True)
 
 
 @contextmanager
-def step_reporter(log_format: str = "text", total: int | None = None) -> Iterator[Callable[[str], None]]:
+def step_reporter(
+    log_format: str = "text", total: int | None = None
+) -> Iterator[Callable[[str], None]]:
     """Yields `note(message)`, called as each step starts: a progress bar over `total`
     steps on a terminal, a JSON line per step with --log-format json, nothing otherwise."""
     started = time.monotonic()
     if log_format == "json":
-        yield lambda message: log_json("step", message=message,
-                                       elapsed=round(time.monotonic() - started, 2))
+        yield lambda message: log_json(
+            "step", message=message, elapsed=round(time.monotonic() - started, 2)
+        )
         return
     if not sys.stderr.isatty():
         yield lambda message: None
@@ -35,8 +38,13 @@ def step_reporter(log_format: str = "text", total: int | None = None) -> Iterato
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-               TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn()]
+    columns = [
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+    ]
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("starting", total=total)
         steps = 0

@@ -6,9 +6,26 @@ import textwrap
 
 import polars as pl
 
-REPORT_COLUMNS = ["rank", "source", "kind", "outlet", "affiliation", "reliability",
-                  "reliability_low", "reliability_high", "claims", "settled", "confirmed",
-                  "refuted", "denied", "contradicted", "change", "source_id", "as_of", "run_id"]
+REPORT_COLUMNS = [
+    "rank",
+    "source",
+    "kind",
+    "outlet",
+    "affiliation",
+    "reliability",
+    "reliability_low",
+    "reliability_high",
+    "claims",
+    "settled",
+    "confirmed",
+    "refuted",
+    "denied",
+    "contradicted",
+    "change",
+    "source_id",
+    "as_of",
+    "run_id",
+]
 
 
 def report_frame(rows: pl.DataFrame, fmt: str) -> pl.DataFrame:
@@ -24,14 +41,17 @@ def report_frame(rows: pl.DataFrame, fmt: str) -> pl.DataFrame:
         .otherwise(pl.col("source"))
         .alias("source"),
         "outlet",
-        pl.format("{} [{}-{}]", fixed("reliability"), fixed("reliability_low"),
-                  fixed("reliability_high")).alias("reliability [90%]"),
+        pl.format(
+            "{} [{}-{}]", fixed("reliability"), fixed("reliability_low"), fixed("reliability_high")
+        ).alias("reliability [90%]"),
         "claims",
         pl.format("{}/{}", "confirmed", "refuted").alias("t/f"),
         pl.col("denied").alias("den"),
         pl.col("contradicted").alias("con"),
-        pl.when(pl.col("change").is_null()).then(pl.lit("new"))
-        .when(pl.col("change").abs() < 0.005).then(pl.lit("="))
+        pl.when(pl.col("change").is_null())
+        .then(pl.lit("new"))
+        .when(pl.col("change").abs() < 0.005)
+        .then(pl.lit("="))
         .otherwise(pl.format("{}", (pl.col("change") * 100).round(0).cast(pl.Int64)))
         .str.replace(r"^(\d)", "+$1")
         .alias("Δ%"),
@@ -65,8 +85,14 @@ def explain_text(source: dict, claims: pl.DataFrame, events: pl.DataFrame, width
             f"  {claim['published']}  {claim['claim_id']}  {claim['outlet']}  "
             f"p_true {_pct(claim['p_true'])}  (model {_pct(claim['p_model'])})  {state}"
         )
-        lines.extend(textwrap.wrap(f'"{claim["text"]}"', width=width - 6,
-                                   initial_indent="      ", subsequent_indent="       "))
+        lines.extend(
+            textwrap.wrap(
+                f'"{claim["text"]}"',
+                width=width - 6,
+                initial_indent="      ",
+                subsequent_indent="       ",
+            )
+        )
         claim_events_ = by_claim.get((claim["claim_id"],))
         if claim_events_ is not None:
             for event in claim_events_.iter_rows(named=True):

@@ -26,7 +26,7 @@ import json
 import sys
 import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -60,83 +60,196 @@ def _anonymous_mentions(adj: str, role: str, plural: str) -> tuple[str, ...]:
 
 
 CAST = [
-    Cast("named:Steve Witkoff", "named", "US", ("Axios", "Times of Israel", "Reuters", "CNN"),
-         ("Steve Witkoff", "US special envoy Steve Witkoff", "Special Envoy Steve Witkoff"),
-         0.85, 24, ("Hamas", "Israeli Prime Minister's Office", None),
-         ("Hamas", "Qatari foreign ministry")),
-    Cast("anonymous:Palestinian official @ Times of Israel", "anonymous", "Palestinian",
-         ("Times of Israel",), _anonymous_mentions("Palestinian", "official", "officials"),
-         0.5, 20, ("Steve Witkoff", "Israeli Prime Minister's Office", "Hamas", None),
-         ("Israeli Prime Minister's Office", "Qatari foreign ministry")),
-    Cast("anonymous:Israeli source @ Haaretz", "anonymous", "Israeli", ("Haaretz",),
-         _anonymous_mentions("Israeli", "source", "sources"),
-         0.7, 20, ("Hamas", "Steve Witkoff", None), ("Hamas", "Qatari foreign ministry")),
-    Cast("named:Hamas", "named", "Hamas", ("Al Jazeera", "Reuters", "Times of Israel"),
-         ("Hamas",), 0.3, 18, ("Israeli Prime Minister's Office", "Steve Witkoff", None),
-         ("Israeli Prime Minister's Office", "Steve Witkoff", "Qatari foreign ministry")),
-    Cast("named:Israeli Prime Minister's Office", "named", "Israeli",
-         ("Times of Israel", "Haaretz", "Reuters"), ("Israeli Prime Minister's Office",),
-         0.6, 15, ("Hamas", None), ("Hamas",)),
-    Cast("named:Qatari foreign ministry", "named", "Qatari", ("Al Jazeera", "Reuters"),
-         ("Qatari foreign ministry",), 0.8, 12, ("Hamas", "Steve Witkoff", None), ("Hamas",)),
+    Cast(
+        "named:Steve Witkoff",
+        "named",
+        "US",
+        ("Axios", "Times of Israel", "Reuters", "CNN"),
+        ("Steve Witkoff", "US special envoy Steve Witkoff", "Special Envoy Steve Witkoff"),
+        0.85,
+        24,
+        ("Hamas", "Israeli Prime Minister's Office", None),
+        ("Hamas", "Qatari foreign ministry"),
+    ),
+    Cast(
+        "anonymous:Palestinian official @ Times of Israel",
+        "anonymous",
+        "Palestinian",
+        ("Times of Israel",),
+        _anonymous_mentions("Palestinian", "official", "officials"),
+        0.5,
+        20,
+        ("Steve Witkoff", "Israeli Prime Minister's Office", "Hamas", None),
+        ("Israeli Prime Minister's Office", "Qatari foreign ministry"),
+    ),
+    Cast(
+        "anonymous:Israeli source @ Haaretz",
+        "anonymous",
+        "Israeli",
+        ("Haaretz",),
+        _anonymous_mentions("Israeli", "source", "sources"),
+        0.7,
+        20,
+        ("Hamas", "Steve Witkoff", None),
+        ("Hamas", "Qatari foreign ministry"),
+    ),
+    Cast(
+        "named:Hamas",
+        "named",
+        "Hamas",
+        ("Al Jazeera", "Reuters", "Times of Israel"),
+        ("Hamas",),
+        0.3,
+        18,
+        ("Israeli Prime Minister's Office", "Steve Witkoff", None),
+        ("Israeli Prime Minister's Office", "Steve Witkoff", "Qatari foreign ministry"),
+    ),
+    Cast(
+        "named:Israeli Prime Minister's Office",
+        "named",
+        "Israeli",
+        ("Times of Israel", "Haaretz", "Reuters"),
+        ("Israeli Prime Minister's Office",),
+        0.6,
+        15,
+        ("Hamas", None),
+        ("Hamas",),
+    ),
+    Cast(
+        "named:Qatari foreign ministry",
+        "named",
+        "Qatari",
+        ("Al Jazeera", "Reuters"),
+        ("Qatari foreign ministry",),
+        0.8,
+        12,
+        ("Hamas", "Steve Witkoff", None),
+        ("Hamas",),
+    ),
 ]
 
 # The story, as written from the article (claims, then the events the article reports).
 STORY_CLAIMS = [
-    {"claim_id": "gz-001", "published_at": "2025-05-26T10:05:00+03:00", "source": "Hamas",
-     "source_kind": "named", "affiliation": "Hamas", "outlet": "Al Jazeera",
-     "text": "Hamas has accepted the US envoy's proposal for a temporary ceasefire in Gaza.",
-     "subject": "Steve Witkoff", "story": "gaza-ceasefire"},
-    {"claim_id": "gz-002", "published_at": "2025-05-26", "source": "Steve Whitcoff",
-     "source_kind": None, "affiliation": "US", "outlet": "Axios",
-     "text": "Hamas' claims that it accepted the ceasefire proposal are not true; what Hamas "
-             "has sent is disappointing and totally unacceptable.",
-     "subject": "Hamas", "story": "gaza-ceasefire"},
-    {"claim_id": "gz-003", "published_at": "2025-05-27T14:20:00+03:00",
-     "source": "a Palestinian official", "source_kind": "anonymous",
-     "affiliation": "Palestinian", "outlet": "The Times of Israel",
-     "text": "Witkoff informed the Hamas leadership through the mediators that he accepted the "
-             "amendments Hamas made to his ceasefire proposal.",
-     "subject": "Steve Witkoff", "story": "gaza-ceasefire"},
-    {"claim_id": "gz-004", "published_at": "2025-05-27T14:20:00+03:00",
-     "source": "a Palestinian official speaking to the Times of Israel", "source_kind": None,
-     "affiliation": "Palestinian", "outlet": "Times of Israel",
-     "text": "Witkoff then changed his stance and told the mediators that Hamas' terms were "
-             "not acceptable.",
-     "subject": "Steve Witkoff", "story": "gaza-ceasefire"},
-    {"claim_id": "gz-005", "published_at": "2025-05-27", "source": "US special envoy Steve Witkoff",
-     "source_kind": "named", "affiliation": "US", "outlet": "Times of Israel",
-     "text": "Israel will agree to a temporary ceasefire and a hostage release deal that returns "
-             "half the living and half the dead hostages; the proposal is still on the table.",
-     "subject": "Hamas", "story": "gaza-ceasefire"},
-    {"claim_id": "gz-006", "published_at": "2025-05-28",
-     "source": "an Israeli source who spoke to Haaretz", "source_kind": None,
-     "affiliation": "Israeli", "outlet": "Haaretz",
-     "text": "Ceasefire negotiations remain at an impasse: both sides are entrenched in their "
-             "positions.",
-     "subject": None, "story": "gaza-ceasefire"},
-    {"claim_id": "gz-007", "published_at": "2025-05-28", "source": "an Israeli source",
-     "source_kind": "anonymous", "affiliation": "Israeli", "outlet": "Haaretz",
-     "text": "Hamas insists on guarantees that a temporary ceasefire will lead to a permanent end "
-             "to the war; Israel demands its disarmament, the exile of its leaders and its "
-             "exclusion from governing Gaza.",
-     "subject": "Hamas", "story": "gaza-ceasefire"},
+    {
+        "claim_id": "gz-001",
+        "published_at": "2025-05-26T10:05:00+03:00",
+        "source": "Hamas",
+        "source_kind": "named",
+        "affiliation": "Hamas",
+        "outlet": "Al Jazeera",
+        "text": "Hamas has accepted the US envoy's proposal for a temporary ceasefire in Gaza.",
+        "subject": "Steve Witkoff",
+        "story": "gaza-ceasefire",
+    },
+    {
+        "claim_id": "gz-002",
+        "published_at": "2025-05-26",
+        "source": "Steve Whitcoff",
+        "source_kind": None,
+        "affiliation": "US",
+        "outlet": "Axios",
+        "text": "Hamas' claims that it accepted the ceasefire proposal are not true; what Hamas "
+        "has sent is disappointing and totally unacceptable.",
+        "subject": "Hamas",
+        "story": "gaza-ceasefire",
+    },
+    {
+        "claim_id": "gz-003",
+        "published_at": "2025-05-27T14:20:00+03:00",
+        "source": "a Palestinian official",
+        "source_kind": "anonymous",
+        "affiliation": "Palestinian",
+        "outlet": "The Times of Israel",
+        "text": "Witkoff informed the Hamas leadership through the mediators that he accepted the "
+        "amendments Hamas made to his ceasefire proposal.",
+        "subject": "Steve Witkoff",
+        "story": "gaza-ceasefire",
+    },
+    {
+        "claim_id": "gz-004",
+        "published_at": "2025-05-27T14:20:00+03:00",
+        "source": "a Palestinian official speaking to the Times of Israel",
+        "source_kind": None,
+        "affiliation": "Palestinian",
+        "outlet": "Times of Israel",
+        "text": "Witkoff then changed his stance and told the mediators that Hamas' terms were "
+        "not acceptable.",
+        "subject": "Steve Witkoff",
+        "story": "gaza-ceasefire",
+    },
+    {
+        "claim_id": "gz-005",
+        "published_at": "2025-05-27",
+        "source": "US special envoy Steve Witkoff",
+        "source_kind": "named",
+        "affiliation": "US",
+        "outlet": "Times of Israel",
+        "text": "Israel will agree to a temporary ceasefire and a hostage release deal that returns "
+        "half the living and half the dead hostages; the proposal is still on the table.",
+        "subject": "Hamas",
+        "story": "gaza-ceasefire",
+    },
+    {
+        "claim_id": "gz-006",
+        "published_at": "2025-05-28",
+        "source": "an Israeli source who spoke to Haaretz",
+        "source_kind": None,
+        "affiliation": "Israeli",
+        "outlet": "Haaretz",
+        "text": "Ceasefire negotiations remain at an impasse: both sides are entrenched in their "
+        "positions.",
+        "subject": None,
+        "story": "gaza-ceasefire",
+    },
+    {
+        "claim_id": "gz-007",
+        "published_at": "2025-05-28",
+        "source": "an Israeli source",
+        "source_kind": "anonymous",
+        "affiliation": "Israeli",
+        "outlet": "Haaretz",
+        "text": "Hamas insists on guarantees that a temporary ceasefire will lead to a permanent end "
+        "to the war; Israel demands its disarmament, the exile of its leaders and its "
+        "exclusion from governing Gaza.",
+        "subject": "Hamas",
+        "story": "gaza-ceasefire",
+    },
 ]
 STORY_OUTCOMES = [
-    {"claim_id": "gz-001", "event": "contradicted", "at": "2025-05-26", "by": "Steve Witkoff",
-     "verdict": None, "note": "statement to Axios: Hamas' claims of acceptance are not true"},
-    {"claim_id": "gz-003", "event": "denied", "at": "2025-05-27", "by": "Steve Witkoff",
-     "verdict": None, "note": "told the Times of Israel he never accepted Hamas' changes"},
+    {
+        "claim_id": "gz-001",
+        "event": "contradicted",
+        "at": "2025-05-26",
+        "by": "Steve Witkoff",
+        "verdict": None,
+        "note": "statement to Axios: Hamas' claims of acceptance are not true",
+    },
+    {
+        "claim_id": "gz-003",
+        "event": "denied",
+        "at": "2025-05-27",
+        "by": "Steve Witkoff",
+        "verdict": None,
+        "note": "told the Times of Israel he never accepted Hamas' changes",
+    },
 ]
 
-OTHER_OUTLETS = ("Reuters", "Associated Press", "Axios", "Haaretz", "Times of Israel",
-                 "Al Jazeera", "CNN", "BBC")
+OTHER_OUTLETS = (
+    "Reuters",
+    "Associated Press",
+    "Axios",
+    "Haaretz",
+    "Times of Israel",
+    "Al Jazeera",
+    "CNN",
+    "BBC",
+)
 
 
 def _utc_day(value: str) -> date:
     if len(value) == 10:
         return date.fromisoformat(value)
-    return datetime.fromisoformat(value).astimezone(timezone.utc).date()
+    return datetime.fromisoformat(value).astimezone(UTC).date()
 
 
 def _read(path: Path) -> list[dict]:
@@ -153,8 +266,12 @@ def background() -> tuple[list[dict], list[dict]]:
         truth = _read(Path(tmp) / "truth" / "claims.jsonl")
     identity = {t["claim_id"]: t["identity"] for t in truth}
     cast = {c.key for c in CAST}
-    kept = [c for c in claims if HISTORY_START <= _utc_day(c["published_at"]) <= HISTORY_END
-            and identity[c["claim_id"]] not in cast]
+    kept = [
+        c
+        for c in claims
+        if HISTORY_START <= _utc_day(c["published_at"]) <= HISTORY_END
+        and identity[c["claim_id"]] not in cast
+    ]
     ids = {c["claim_id"] for c in kept}
     events = [o for o in outcomes if o["claim_id"] in ids and _utc_day(o["at"]) <= HISTORY_END]
     return kept, events
@@ -170,8 +287,15 @@ def _text(subject: str | None, truth: bool, rng: np.random.Generator) -> tuple[s
     return f"{actor} {hedge}{verb} {objects[rng.integers(0, len(objects))]}.", topic
 
 
-def _events_for(claim_id: str, day: date, truth: bool, member: Cast, outlet: str,
-                subject: str | None, rng: np.random.Generator) -> list[dict]:
+def _events_for(
+    claim_id: str,
+    day: date,
+    truth: bool,
+    member: Cast,
+    outlet: str,
+    subject: str | None,
+    rng: np.random.Generator,
+) -> list[dict]:
     """What happened to one of the cast's claims, drawn the way generate draws it."""
     false = int(not truth)
     events = []
@@ -179,8 +303,16 @@ def _events_for(claim_id: str, day: date, truth: bool, member: Cast, outlet: str
     def add(event, delay_mean, by, verdict=None):
         at = day + timedelta(days=int(rng.exponential(delay_mean)))
         if at <= HISTORY_END:
-            events.append({"claim_id": claim_id, "event": event, "at": at.isoformat(), "by": by,
-                           "verdict": verdict, "note": None})
+            events.append(
+                {
+                    "claim_id": claim_id,
+                    "event": event,
+                    "at": at.isoformat(),
+                    "by": by,
+                    "verdict": verdict,
+                    "note": None,
+                }
+            )
 
     if rng.random() < P_SETTLE:
         if truth and rng.random() < generate.P_CONFIRMED_IF_TRUE:
@@ -215,13 +347,19 @@ def cast_history(rng: np.random.Generator) -> tuple[list[dict], list[dict]]:
             outlet = member.outlets[rng.integers(0, len(member.outlets))]
             subject = member.subjects[rng.integers(0, len(member.subjects))]
             text, topic = _text(subject, truth, rng)
-            claims.append({
-                "claim_id": claim_id, "published_at": day.isoformat(),
-                "source": member.mentions[rng.integers(0, len(member.mentions))],
-                "source_kind": member.kind if rng.random() < 0.8 else None,
-                "affiliation": member.affiliation, "outlet": outlet, "text": text,
-                "subject": subject, "story": f"{topic}-{day.isoformat()[:7]}",
-            })
+            claims.append(
+                {
+                    "claim_id": claim_id,
+                    "published_at": day.isoformat(),
+                    "source": member.mentions[rng.integers(0, len(member.mentions))],
+                    "source_kind": member.kind if rng.random() < 0.8 else None,
+                    "affiliation": member.affiliation,
+                    "outlet": outlet,
+                    "text": text,
+                    "subject": subject,
+                    "story": f"{topic}-{day.isoformat()[:7]}",
+                }
+            )
             outcomes += _events_for(claim_id, day, truth, member, outlet, subject, rng)
     return claims, outcomes
 
@@ -231,16 +369,24 @@ def write_sample(out_dir: Path) -> dict:
     rng = np.random.default_rng(SEED)
     bg_claims, bg_outcomes = background()
     cast_claims, cast_outcomes = cast_history(rng)
-    claims = sorted(bg_claims + cast_claims + STORY_CLAIMS,
-                    key=lambda c: (_utc_day(c["published_at"]), c["claim_id"]))
-    outcomes = sorted(bg_outcomes + cast_outcomes + STORY_OUTCOMES,
-                      key=lambda o: (_utc_day(o["at"]), o["claim_id"], o["event"]))
+    claims = sorted(
+        bg_claims + cast_claims + STORY_CLAIMS,
+        key=lambda c: (_utc_day(c["published_at"]), c["claim_id"]),
+    )
+    outcomes = sorted(
+        bg_outcomes + cast_outcomes + STORY_OUTCOMES,
+        key=lambda o: (_utc_day(o["at"]), o["claim_id"], o["event"]),
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, rows in [("claims.jsonl", claims), ("outcomes.jsonl", outcomes)]:
         with open(out_dir / name, "w", encoding="utf-8", newline="\n") as f:
             f.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
-    return {"claims": len(claims), "outcomes": len(outcomes), "cast claims": len(cast_claims),
-            "story claims": len(STORY_CLAIMS)}
+    return {
+        "claims": len(claims),
+        "outcomes": len(outcomes),
+        "cast claims": len(cast_claims),
+        "story claims": len(STORY_CLAIMS),
+    }
 
 
 if __name__ == "__main__":

@@ -167,9 +167,11 @@ def source_reliability(
         .with_columns(affiliation_group=pl.col("affiliation").fill_null(NO_AFFILIATION))
     )
     kind_prior = pl.col("kind").replace_strict(priors, default=0.5, return_dtype=pl.Float64)
-    levels = [("kind_rate", ["kind"]),
-              ("affiliation_rate", ["kind", "affiliation_group"]),
-              ("group_reliability", ["kind", "affiliation_group", "outlet"])]
+    levels = [
+        ("kind_rate", ["kind"]),
+        ("affiliation_rate", ["kind", "affiliation_group"]),
+        ("group_reliability", ["kind", "affiliation_group", "outlet"]),
+    ]
     toward = kind_prior
     for name, keys in levels:
         totals = sources.group_by(keys).agg(
@@ -238,20 +240,19 @@ def outlet_reliability(
     overall = (int(claims["held"].sum()) / UNIT + g * mean_prior) / (
         int(claims["weight"].sum()) / UNIT + g
     )
-    outlets = claims.group_by("outlet").agg(
-        pl.len().alias("claims"), pl.col("held").sum(), pl.col("weight").sum()
-    ).with_columns(
-        alpha=pl.col("held") / UNIT + s * overall,
-        beta=(pl.col("weight") - pl.col("held")) / UNIT + s * (1 - overall),
-    )
-    return (
-        _ranked(outlets, interval, "outlet")
-        .select(
-            "outlet",
-            "reliability",
-            "reliability_low",
-            "reliability_high",
-            pl.col("claims").cast(pl.Int64),
-            pl.col("rank").cast(pl.Int64),
+    outlets = (
+        claims.group_by("outlet")
+        .agg(pl.len().alias("claims"), pl.col("held").sum(), pl.col("weight").sum())
+        .with_columns(
+            alpha=pl.col("held") / UNIT + s * overall,
+            beta=(pl.col("weight") - pl.col("held")) / UNIT + s * (1 - overall),
         )
+    )
+    return _ranked(outlets, interval, "outlet").select(
+        "outlet",
+        "reliability",
+        "reliability_low",
+        "reliability_high",
+        pl.col("claims").cast(pl.Int64),
+        pl.col("rank").cast(pl.Int64),
     )

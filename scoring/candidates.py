@@ -118,8 +118,12 @@ def linear_score(model) -> LinearScore | None:
     if len(steps) != 3:
         return None
     clip, scale, linear = steps
-    if not (isinstance(clip, ClipToTraining) and isinstance(scale, StandardScaler)
-            and isinstance(linear, LogisticRegression) and linear.coef_.shape[0] == 1):
+    if not (
+        isinstance(clip, ClipToTraining)
+        and isinstance(scale, StandardScaler)
+        and isinstance(linear, LogisticRegression)
+        and linear.coef_.shape[0] == 1
+    ):
         return None
     width = len(clip.min_)
     return LinearScore(

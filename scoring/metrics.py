@@ -54,7 +54,7 @@ def expected_calibration_error(y, p, bins: int = 10) -> float:
     if not len(y):
         return float("nan")
     which = np.minimum((p * bins).astype(int), bins - 1)
-    counts = np.bincount(which, minlength=bins)
+    np.bincount(which, minlength=bins)
     predicted = np.bincount(which, weights=p, minlength=bins)
     observed = np.bincount(which, weights=y, minlength=bins)
     return float(np.sum(np.abs(predicted - observed)) / len(y))

@@ -40,8 +40,20 @@ if TYPE_CHECKING:
 DEFAULT_PRIORS = {"named": 0.6, "anonymous": 0.5}
 
 # Counts go to a linear model on a log scale, rates (names ending in _rate) as log-odds.
-COUNT_SUFFIXES = ("_settled", "_true", "_published", "_days", "_outlets", "_by_subject",
-                  "_by_others", "_contradicted", "_first_denial", "_hedges", "_names", "_words")
+COUNT_SUFFIXES = (
+    "_settled",
+    "_true",
+    "_published",
+    "_days",
+    "_outlets",
+    "_by_subject",
+    "_by_others",
+    "_contradicted",
+    "_first_denial",
+    "_hedges",
+    "_names",
+    "_words",
+)
 # Candidates from simplest to most complex, and the least validation log loss a more complex
 # one must gain over a simpler one to be chosen (see _choose).
 CANDIDATE_ORDER = ("track_record", "logistic", "boosting")
@@ -96,8 +108,9 @@ def _shaped(name: str) -> pl.Expr:
     return column
 
 
-def model_inputs(features: pl.DataFrame, names: list[str], extra_columns: int = 0,
-                 rows: np.ndarray | None = None) -> np.ndarray:
+def model_inputs(
+    features: pl.DataFrame, names: list[str], extra_columns: int = 0, rows: np.ndarray | None = None
+) -> np.ndarray:
     """The f_ columns `names` as a float matrix in the shapes a linear model can use
     (`_shaped`: counts on a log scale, rates as log-odds). Trees do not care (the transforms
     are monotone), so every candidate reads the same matrix. Row-major, as scikit-learn's
@@ -111,9 +124,15 @@ def model_inputs(features: pl.DataFrame, names: list[str], extra_columns: int = 
     return x if x.flags.writeable and x.flags.c_contiguous else np.ascontiguousarray(x).copy()
 
 
-def _linear_probability(features: pl.DataFrame, names: list[str], f_text: np.ndarray | None,
-                        score, a: float, b: float, pool: ThreadPoolExecutor | None = None
-                        ) -> np.ndarray:
+def _linear_probability(
+    features: pl.DataFrame,
+    names: list[str],
+    f_text: np.ndarray | None,
+    score,
+    a: float,
+    b: float,
+    pool: ThreadPoolExecutor | None = None,
+) -> np.ndarray:
     """The calibrated probability of a linear model (`score`, candidates.LinearScore, over
     the model matrix of `names`, whose last is f_text when `f_text` is given) followed by
     the sigmoid 1 / (1 + exp(a * log_odds + b)), for every row of `features`, without the
@@ -127,8 +146,10 @@ def _linear_probability(features: pl.DataFrame, names: list[str], f_text: np.nda
     # coef * (x - mean) / scale is x * weight, less a constant taken once for every column.
     weight = score.coef / score.scale
     constant = score.intercept - float(weight @ score.mean)
-    terms = [(_shape(names[column]), columns[names[column]], low, high, w)
-             for column, low, high, w in zip(score.columns, score.low, score.high, weight)]
+    terms = [
+        (_shape(names[column]), columns[names[column]], low, high, w)
+        for column, low, high, w in zip(score.columns, score.low, score.high, weight, strict=False)
+    ]
 
     def block(rows: slice) -> np.ndarray:
         log_odds = np.full(rows.stop - rows.start, constant)
@@ -199,8 +220,14 @@ def _clean(value):
     return None if isinstance(value, float) and math.isnan(value) else value
 
 
-def _fallback(features: pl.DataFrame, names: list[str], priors: dict[str, float], note: str,
-              settled: int, records: bool = False) -> ClaimScores:
+def _fallback(
+    features: pl.DataFrame,
+    names: list[str],
+    priors: dict[str, float],
+    note: str,
+    settled: int,
+    records: bool = False,
+) -> ClaimScores:
     """No model (design.md, "Point in time"): every claim gets its group's prior from the
     configuration, by kind; a settled claim's p_true is still its label. With `records`
     (both verdicts settled, just too few of them for a model) the prior is updated by what
@@ -216,8 +243,16 @@ def _fallback(features: pl.DataFrame, names: list[str], priors: dict[str, float]
     frame = _claim_frame(features, p_model)
     return ClaimScores(
         frame=frame,
-        metrics={"model": chosen, "rows_train": 0, "rows_valid": 0, "auc": None, "brier": None,
-                 "log_loss": None, "ece": None, "settled": settled},
+        metrics={
+            "model": chosen,
+            "rows_train": 0,
+            "rows_valid": 0,
+            "auc": None,
+            "brier": None,
+            "log_loss": None,
+            "ece": None,
+            "settled": settled,
+        },
         fingerprint=_fingerprint({"model": chosen, "priors": priors, "features": names}),
         fitted=False,
         note=note,
@@ -283,17 +318,22 @@ def score_claims(
     if true in (0, n):
         verdict = "true" if true else "false"
         return _fallback(
-            features, names, priors,
+            features,
+            names,
+            priors,
             f"only one kind of verdict ({n} settled, all {verdict}): no model, "
             "scored on group priors",
             n,
         )
     if n < min_training_rows:
         return _fallback(
-            features, names, priors,
+            features,
+            names,
+            priors,
             f"only {n} settled claims (fewer than {min_training_rows}): no model, scored on "
             "group priors updated by each source's record",
-            n, records=True,
+            n,
+            records=True,
         )
     n_valid = max(1, math.ceil(n * validation_fraction))
     if max_validation_rows > 0:
@@ -309,20 +349,29 @@ def score_claims(
     train_true = int(train["label"].sum())
     if fewest < min_training_rows or train_true in (0, train.height):
         return _fallback(
-            features, names, priors,
+            features,
+            names,
+            priors,
             f"too few of each verdict to validate a model ({valid_true} true, "
             f"{valid.height - valid_true} false among the {valid.height} latest settled; "
             f"needs {min_training_rows} of each): no model, scored on group priors updated "
             "by each source's record",
-            n, records=True,
+            n,
+            records=True,
         )
 
     return _model_scores(features, names, train, valid, n, random_state, words)
 
 
-def _model_scores(features: pl.DataFrame, names: list[str], train: pl.DataFrame,
-                  valid: pl.DataFrame, settled: int, random_state: int,
-                  hashed: sparse.csr_matrix | None) -> ClaimScores:
+def _model_scores(
+    features: pl.DataFrame,
+    names: list[str],
+    train: pl.DataFrame,
+    valid: pl.DataFrame,
+    settled: int,
+    random_state: int,
+    hashed: sparse.csr_matrix | None,
+) -> ClaimScores:
     """score_claims with a model: `train` and `valid` are the row numbers (row) and labels
     of the training and validation claims, oldest first; `hashed` the words, if known."""
     y_train = train["label"].to_numpy().astype(int)
@@ -342,8 +391,13 @@ def _model_scores(features: pl.DataFrame, names: list[str], train: pl.DataFrame,
         # needed, while the pool hashes the words and builds the matrix.
         from sklearn.base import clone
 
-        from scoring.candidates import (MAX_BOOSTING_ROWS, calibrated, candidates, cross_fitted,
-                                        linear_score)
+        from scoring.candidates import (
+            MAX_BOOSTING_ROWS,
+            calibrated,
+            candidates,
+            cross_fitted,
+            linear_score,
+        )
 
         # BLAS and OpenMP run single-threaded (the limit reaches the libraries loaded by now):
         # their worker threads spin while they wait, and on a machine busy with other work
@@ -353,8 +407,14 @@ def _model_scores(features: pl.DataFrame, names: list[str], train: pl.DataFrame,
             text_model, f_text = None, None
             if words is not None:
                 f_text, text_model = text_feature(
-                    words.result(), train_rows, y_train, train["settled_on"].to_numpy(),
-                    train["first_label"].to_numpy().astype(int), random_state, pool)
+                    words.result(),
+                    train_rows,
+                    y_train,
+                    train["settled_on"].to_numpy(),
+                    train["first_label"].to_numpy().astype(int),
+                    random_state,
+                    pool,
+                )
             x_fit = inputs.result()
             feature_columns = names
             if text_model is not None:
@@ -363,9 +423,11 @@ def _model_scores(features: pl.DataFrame, names: list[str], train: pl.DataFrame,
             else:
                 f_text = None
                 x_fit = np.ascontiguousarray(x_fit[:, :-1])
-            x_train, x_valid = x_fit[: len(train_rows)], x_fit[len(train_rows):]
+            x_train, x_valid = x_fit[: len(train_rows)], x_fit[len(train_rows) :]
 
-            def finished(model, pool: ThreadPoolExecutor | None) -> tuple[object, np.ndarray | None]:
+            def finished(
+                model, pool: ThreadPoolExecutor | None
+            ) -> tuple[object, np.ndarray | None]:
                 """`model` calibrated on the validation rows and, when it is linear, every
                 claim's probability without the matrix of every claim (None otherwise)."""
                 final = calibrated(model, x_valid, y_valid)
@@ -373,14 +435,19 @@ def _model_scores(features: pl.DataFrame, names: list[str], train: pl.DataFrame,
                 if linear is None:
                     return final, None
                 sigmoid = final.calibrated_classifiers_[0].calibrators[0]
-                p = _linear_probability(features, names, f_text, linear, float(sigmoid.a_),
-                                        float(sigmoid.b_), pool)
+                p = _linear_probability(
+                    features, names, f_text, linear, float(sigmoid.a_), float(sigmoid.b_), pool
+                )
                 # The shortcut stands only where it gives what the fitted model gives (were a
                 # scikit-learn release to change how a calibrated pipeline scores, the matrix
                 # would be used), and gives a number for every claim (else scikit-learn's
                 # checks of the matrix say what is wrong).
-                if not (np.isfinite(p).all() and np.allclose(
-                        p[valid_rows], final.predict_proba(x_valid)[:, 1], rtol=0.0, atol=1e-9)):
+                if not (
+                    np.isfinite(p).all()
+                    and np.allclose(
+                        p[valid_rows], final.predict_proba(x_valid)[:, 1], rtol=0.0, atol=1e-9
+                    )
+                ):
                     return final, None
                 return final, p
 
@@ -399,9 +466,13 @@ def _model_scores(features: pl.DataFrame, names: list[str], train: pl.DataFrame,
 
             # The slowest (most complex) candidate starts first; the other core fits and
             # validates the rest meanwhile.
-            tried = sorted(candidates(names, random_state).items(),
-                           key=lambda item: -CANDIDATE_ORDER.index(item[0]))
-            results = dict(zip([name for name, _ in tried], side_by_side(tried_out, tried, pool)))
+            tried = sorted(
+                candidates(names, random_state).items(),
+                key=lambda item: -CANDIDATE_ORDER.index(item[0]),
+            )
+            results = dict(
+                zip([name for name, _ in tried], side_by_side(tried_out, tried, pool), strict=False)
+            )
             models = {name: fitted for name, (fitted, _, _) in results.items()}
             p_valids = {name: p for name, (_, p, _) in results.items()}
             trials = {name: metrics.log_loss(y_valid, p) for name, p in p_valids.items()}
@@ -419,7 +490,8 @@ def _model_scores(features: pl.DataFrame, names: list[str], train: pl.DataFrame,
                     x_all = np.ascontiguousarray(x_all[:, :-1])
                 p_model = blockwise(
                     {"p_model": lambda rows: final.predict_proba(x_all[rows])[:, 1]},
-                    features.height, pool,
+                    features.height,
+                    pool,
                 )["p_model"]
 
     frame = _claim_frame(features, pl.Series(p_model, dtype=pl.Float64))
@@ -427,8 +499,9 @@ def _model_scores(features: pl.DataFrame, names: list[str], train: pl.DataFrame,
         {
             "features": names,
             "model": chosen,
-            "params": {k: repr(v) for k, v in model.get_params(deep=True).items()
-                       if not hasattr(v, "fit")},
+            "params": {
+                k: repr(v) for k, v in model.get_params(deep=True).items() if not hasattr(v, "fit")
+            },
             "state": _state(model),
             "text": _state(text_model) if text_model is not None else None,
             "calibration": [round(float(calibrator.a_), 10), round(float(calibrator.b_), 10)],
@@ -449,6 +522,6 @@ def _model_scores(features: pl.DataFrame, names: list[str], train: pl.DataFrame,
         fingerprint=fingerprint,
         fitted=True,
         note=f"model {chosen} trained on {train.height} settled claims, "
-             f"calibrated on the {valid.height} latest",
+        f"calibrated on the {valid.height} latest",
         model=final,
     )

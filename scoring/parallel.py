@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
-from typing import Callable, Iterable, TypeVar
+from typing import TypeVar
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
@@ -24,8 +25,12 @@ R = TypeVar("R")
 # One thread per core this process may use (two on the nightly machine); a phase of the
 # model has at most four independent fits (the text models), and blocks gain little beyond
 # four.
-WORKERS = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                     else os.cpu_count() or 1))
+WORKERS = max(
+    1,
+    min(
+        4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    ),
+)
 # Rows scored at a time by `blockwise`: a block of a feature matrix, with the copies a
 # pipeline makes of it, stays in cache and in memory the allocator reuses.
 BLOCK_ROWS = 1 << 15
@@ -43,8 +48,9 @@ def _controller(sklearn_loaded: bool) -> ThreadpoolController:
     return ThreadpoolController()
 
 
-def side_by_side(function: Callable[[T], R], items: Iterable[T],
-                 pool: ThreadPoolExecutor | None = None) -> list[R]:
+def side_by_side(
+    function: Callable[[T], R], items: Iterable[T], pool: ThreadPoolExecutor | None = None
+) -> list[R]:
     """[function(item) for item in items], run on the threads of `pool` (a new pool of
     WORKERS when None), in input order."""
     # OpenMP's thread count belongs to each calling thread, so it is set in the worker.
@@ -60,14 +66,17 @@ def side_by_side(function: Callable[[T], R], items: Iterable[T],
         return list(own.map(one_thread_inside, items))
 
 
-def blockwise(functions: dict[str, Callable[[slice], np.ndarray]], rows: int,
-              pool: ThreadPoolExecutor | None = None) -> dict[str, np.ndarray]:
+def blockwise(
+    functions: dict[str, Callable[[slice], np.ndarray]],
+    rows: int,
+    pool: ThreadPoolExecutor | None = None,
+) -> dict[str, np.ndarray]:
     """{name: function(slice(0, rows))} for each of `functions` (of a slice of rows, giving
     one value per row), computed over blocks of BLOCK_ROWS rows side by side: the cores share
     the trees' slow row-by-row scoring."""
-    blocks = [slice(start, min(start + BLOCK_ROWS, rows))
-              for start in range(0, rows, BLOCK_ROWS)]
+    blocks = [slice(start, min(start + BLOCK_ROWS, rows)) for start in range(0, rows, BLOCK_ROWS)]
     jobs = [(name, part) for name in functions for part in blocks]
     done = iter(side_by_side(lambda job: functions[job[0]](job[1]), jobs, pool))
-    return {name: np.concatenate([next(done) for _ in blocks] or [np.empty(0)])
-            for name in functions}
+    return {
+        name: np.concatenate([next(done) for _ in blocks] or [np.empty(0)]) for name in functions
+    }

@@ -38,9 +38,7 @@ MAX_TEXT_ROWS = 20_000
 TEXT_BLOCKS = 4
 # Fewer training claims than this with text and the feature stays at 0 (no information).
 MIN_TEXT_ROWS = 200
-_PUNCTUATION = [
-    ",", ".", "!", "?", '"', "(", ")", ":", ";", "“", "”", "‘", "’", "'s ", "—", "/"
-]
+_PUNCTUATION = [",", ".", "!", "?", '"', "(", ")", ":", ";", "“", "”", "‘", "’", "'s ", "—", "/"]
 _CLIP = 1e-4
 
 
@@ -58,13 +56,17 @@ def hashed_words(texts: pl.Series) -> sparse.csr_matrix:
         .str.split(" ")
     )
     # "" (from runs of spaces) is not a word; a word that occurs twice is one 1.
-    empty = pl.lit(pl.Series([[pl.Series([""]).hash(seed=0)[0] % N_COLUMNS]],
-                             dtype=pl.List(pl.UInt64)))
+    empty = pl.lit(
+        pl.Series([[pl.Series([""]).hash(seed=0)[0] % N_COLUMNS]], dtype=pl.List(pl.UInt64))
+    )
     # Lazy, so that the string work is spread over the cores in batches of rows.
     columns = (
         pl.LazyFrame({"text": texts})
-        .select(words.list.eval(pl.element().hash(seed=0) % N_COLUMNS)
-                .list.set_difference(empty).alias("column"))
+        .select(
+            words.list.eval(pl.element().hash(seed=0) % N_COLUMNS)
+            .list.set_difference(empty)
+            .alias("column")
+        )
         .collect()
     )["column"]
     indptr = np.zeros(len(texts) + 1, dtype=np.int64)
@@ -72,8 +74,9 @@ def hashed_words(texts: pl.Series) -> sparse.csr_matrix:
     indices = columns.explode(keep_nulls=False).cast(pl.Int32).to_numpy()
     # A row's columns in the order its words first occur (scipy and scikit-learn take them
     # in any order): sorting each row's columns would cost more than building the matrix.
-    return sparse.csr_matrix((np.ones(len(indices)), indices, indptr),
-                             shape=(len(texts), N_COLUMNS))
+    return sparse.csr_matrix(
+        (np.ones(len(indices)), indices, indptr), shape=(len(texts), N_COLUMNS)
+    )
 
 
 def hashed_words_by_claim(claims: pl.DataFrame) -> tuple[pl.Series, sparse.csr_matrix]:
@@ -97,8 +100,9 @@ def text_pipeline(random_state: int = 0) -> Pipeline:
             ("tfidf", TfidfTransformer(sublinear_tf=True)),
             (
                 "model",
-                LogisticRegression(C=0.3, solver="saga", tol=1e-3, max_iter=200,
-                                   random_state=random_state),
+                LogisticRegression(
+                    C=0.3, solver="saga", tol=1e-3, max_iter=200, random_state=random_state
+                ),
             ),
         ]
     )
@@ -166,7 +170,7 @@ def text_feature(
     # The model on the most recent claims first: it also scores every row, the longest job.
     jobs = [(rows, y, None)]
     edges = np.linspace(0, len(train), TEXT_BLOCKS + 1).astype(int)
-    for start, stop in zip(edges[1:-1], edges[2:]):
+    for start, stop in zip(edges[1:-1], edges[2:], strict=False):
         # Settled before the block's first day: a claim settled that day was not known the
         # day before, when the block's first claims are described.
         before = int(np.searchsorted(train_days, train_days[start], side="left"))
@@ -186,6 +190,6 @@ def text_feature(
     (model, every_row), *blocks = side_by_side(fitted, jobs, pool)
     feature[:] = every_row
     feature[train] = 0.0
-    for (_, _, predict_rows), (_, values) in zip(jobs[1:], blocks):
+    for (_, _, predict_rows), (_, values) in zip(jobs[1:], blocks, strict=False):
         feature[predict_rows] = values
     return feature, model

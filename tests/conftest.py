@@ -173,8 +173,18 @@ def query(db: Path, reader: Reader) -> Callable[..., list[tuple]]:
     return run
 
 
-TABLES = ["claims", "outcomes", "quarantine", "sources", "outlets", "source_aliases",
-          "source_spellings", "outlet_spellings", "subject_spellings", "by_spellings"]
+TABLES = [
+    "claims",
+    "outcomes",
+    "quarantine",
+    "sources",
+    "outlets",
+    "source_aliases",
+    "source_spellings",
+    "outlet_spellings",
+    "subject_spellings",
+    "by_spellings",
+]
 
 
 @pytest.fixture
@@ -207,5 +217,7 @@ def ingest_ok(trackrecord):
 def ceasefire() -> Path:
     """The folder holding the ceasefire story's claims.jsonl and outcomes.jsonl."""
     if not (CEASEFIRE / "claims.jsonl").is_file():
-        pytest.skip(f"the shared ceasefire files are absent ({CEASEFIRE}); they live in /work/shared")
+        pytest.skip(
+            f"the shared ceasefire files are absent ({CEASEFIRE}); they live in /work/shared"
+        )
     return CEASEFIRE

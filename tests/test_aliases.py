@@ -6,14 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import claim_row, write_jsonl
+
 from jobs.cli import cli
 
 CLAIMS = [
@@ -32,8 +31,10 @@ def built_world(tmp_path_factory) -> Path:
     """A warehouse with Witkoff under three spellings and an outlet under two names, ingested
     once for the module."""
     folder = tmp_path_factory.mktemp("aliases")
-    claims = write_jsonl(folder / "claims.jsonl", [
-        claim_row(claim_id, source=source, outlet=outlet) for claim_id, source, outlet in CLAIMS])
+    claims = write_jsonl(
+        folder / "claims.jsonl",
+        [claim_row(claim_id, source=source, outlet=outlet) for claim_id, source, outlet in CLAIMS],
+    )
     db = folder / "wh.duckdb"
     result = CliRunner().invoke(cli, ["--db", str(db), "ingest", str(claims)])
     assert result.exit_code == 0, result.output
@@ -61,9 +62,12 @@ def test_alias_add_repoints_existing_claims_without_reingest(world, trackrecord,
     assert result.stdout == "source alias added: 'Steve Whitcoff' -> 'Steve Witkoff'\n"
     after = source_ids(query)
     assert after["a3"] == after["a1"] == before["a1"]  # Witkoff keeps his id
-    assert {k: v for k, v in after.items() if k != "a3"} == {k: v for k, v in before.items() if k != "a3"}
-    assert query("select source, claims from sources where source_id = $id", {"id": before["a1"]}) == [
-        ("Steve Witkoff", 3)]
+    assert {k: v for k, v in after.items() if k != "a3"} == {
+        k: v for k, v in before.items() if k != "a3"
+    }
+    assert query(
+        "select source, claims from sources where source_id = $id", {"id": before["a1"]}
+    ) == [("Steve Witkoff", 3)]
     assert query("select count(*) from sources where source = 'Steve Whitcoff'") == [(0,)]
     # the claim still says what the article said
     assert query("select source from claims where claim_id = 'a3'") == [("Steve Whitcoff",)]
@@ -90,7 +94,11 @@ def test_alias_remove_undoes_the_merge(world, trackrecord, query):
     assert result.stdout == "source alias removed: 'Steve Whitcoff'\n"
     assert source_ids(query) == before
     assert query("select source, claims from sources where kind = 'named' order by source") == [
-        ("Marco Rubio", 1), ("Steve Whitcoff", 1), ("Steve Witkoff", 2), ("Witkoff", 1)]
+        ("Marco Rubio", 1),
+        ("Steve Whitcoff", 1),
+        ("Steve Witkoff", 2),
+        ("Witkoff", 1),
+    ]
     assert query("select count(*) from source_aliases") == [(0,)]
 
 
@@ -105,7 +113,9 @@ def test_alias_list(world, trackrecord):
     assert listed.exit_code == 0
     table = list(csv.DictReader(io.StringIO(listed.stdout)))
     assert [(row["kind"], row["alias"], row["name"]) for row in table] == [
-        ("outlet", "ToI", "Times of Israel"), ("source", "Steve Whitcoff", "Steve Witkoff")]
+        ("outlet", "ToI", "Times of Israel"),
+        ("source", "Steve Whitcoff", "Steve Witkoff"),
+    ]
     assert all(row["created_at"] for row in table)
 
 
@@ -120,18 +130,25 @@ def test_an_outlet_alias_merges_anonymous_identities_at_that_outlet(world, track
     after = source_ids(query)
     assert after["a5"] == after["a6"] == before["a6"]
     assert query("select source, outlet, claims from sources where kind = 'anonymous'") == [
-        ("Palestinian official @ Times of Israel", "Times of Israel", 2)]
+        ("Palestinian official @ Times of Israel", "Times of Israel", 2)
+    ]
     assert query("select outlet, claims from outlets order by outlet") == [
-        ("Axios", 4), ("Times of Israel", 3)]
+        ("Axios", 4),
+        ("Times of Israel", 3),
+    ]
     # named sources do not depend on the outlet
-    assert {k: after[k] for k in ("a1", "a3", "a4", "a7")} == {k: before[k] for k in ("a1", "a3", "a4", "a7")}
+    assert {k: after[k] for k in ("a1", "a3", "a4", "a7")} == {
+        k: before[k] for k in ("a1", "a3", "a4", "a7")
+    }
 
     assert trackrecord("alias", "remove", "--outlet", "ToI").exit_code == 0
     assert source_ids(query) == before
 
 
-SUGGESTION = re.compile(r"^(?P<a>.+?)  ~  (?P<b>.+?)  similarity (?P<similarity>[0-9.]+)  "
-                        r"claims (?P<claims_a>\d+) / (?P<claims_b>\d+)  \((?P<why>[^)]+)\)$")
+SUGGESTION = re.compile(
+    r"^(?P<a>.+?)  ~  (?P<b>.+?)  similarity (?P<similarity>[0-9.]+)  "
+    r"claims (?P<claims_a>\d+) / (?P<claims_b>\d+)  \((?P<why>[^)]+)\)$"
+)
 
 
 def test_alias_suggest_pairs_spellings_and_bare_surnames_and_merges_nothing(
@@ -157,8 +174,12 @@ def test_alias_suggest_pairs_spellings_and_bare_surnames_and_merges_nothing(
 
 
 def test_alias_suggest_on_nothing_alike(warehouse, tmp_path, rows, ingest_ok, trackrecord):
-    ingest_ok(rows.jsonl(tmp_path / "claims.jsonl", [
-        rows.claim("a", source="Steve Witkoff"), rows.claim("b", source="Marco Rubio")]))
+    ingest_ok(
+        rows.jsonl(
+            tmp_path / "claims.jsonl",
+            [rows.claim("a", source="Steve Witkoff"), rows.claim("b", source="Marco Rubio")],
+        )
+    )
 
     result = trackrecord("alias", "suggest")
 
@@ -169,12 +190,19 @@ def test_alias_suggest_on_nothing_alike(warehouse, tmp_path, rows, ingest_ok, tr
     "args, message",
     [
         (("alias", "remove", "Nobody"), "no source alias 'Nobody' (see `trackrecord alias list`)"),
-        (("alias", "add", "steve  WITKOFF", "Steve Witkoff"),
-         "'steve  WITKOFF' and 'Steve Witkoff' already fold to the same source"),
-        (("alias", "add", "!!!", "Steve Witkoff"), "an alias and a name must both have letters or digits"),
-        (("alias", "add", "a Palestinian official", "Steve Witkoff"),
-         "'a Palestinian official' is an anonymous description: anonymous sources are pooled as "
-         "description @ outlet and cannot be aliased (alias their outlet with --outlet)"),
+        (
+            ("alias", "add", "steve  WITKOFF", "Steve Witkoff"),
+            "'steve  WITKOFF' and 'Steve Witkoff' already fold to the same source",
+        ),
+        (
+            ("alias", "add", "!!!", "Steve Witkoff"),
+            "an alias and a name must both have letters or digits",
+        ),
+        (
+            ("alias", "add", "a Palestinian official", "Steve Witkoff"),
+            "'a Palestinian official' is an anonymous description: anonymous sources are pooled as "
+            "description @ outlet and cannot be aliased (alias their outlet with --outlet)",
+        ),
     ],
 )
 def test_alias_mistakes_are_one_line_with_exit_2(args, message, world, trackrecord, snapshot):
@@ -199,7 +227,9 @@ def test_an_alias_of_an_alias_is_refused_and_chains_are_flattened(world, trackre
     ids = source_ids(query)
     assert ids["a1"] == ids["a2"] == ids["a3"]
     assert query("select alias, name from source_aliases order by alias") == [
-        ("Steve Whitcoff", "Steven Witkoff"), ("Steve Witkoff", "Steven Witkoff")]
+        ("Steve Whitcoff", "Steven Witkoff"),
+        ("Steve Witkoff", "Steven Witkoff"),
+    ]
 
 
 def test_alias_add_creates_the_warehouse_when_needed(trackrecord, db, query):
@@ -212,8 +242,10 @@ def test_alias_add_creates_the_warehouse_when_needed(trackrecord, db, query):
 def test_the_ceasefire_whitcoff_alias(ceasefire, ingest_ok, trackrecord, query):
     ingest_ok(ceasefire / "claims.jsonl", ceasefire / "outcomes.jsonl")
     suggested = trackrecord("alias", "suggest")
-    assert any("Steve Whitcoff" in line and "Steve Witkoff" in line
-               for line in suggested.stdout.splitlines())
+    assert any(
+        "Steve Whitcoff" in line and "Steve Witkoff" in line
+        for line in suggested.stdout.splitlines()
+    )
 
     assert trackrecord("alias", "add", "Steve Whitcoff", "Steve Witkoff").exit_code == 0
 

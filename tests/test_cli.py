@@ -51,8 +51,10 @@ def test_readers_do_not_create_a_missing_warehouse(command, trackrecord, db):
     assert not db.exists()
 
 
-@pytest.mark.parametrize("args", [("run", "--as-of", "2999-01-01"),
-                                  ("backfill", "--from", "2025-01-01", "--to", "2999-01-02")])
+@pytest.mark.parametrize(
+    "args",
+    [("run", "--as-of", "2999-01-01"), ("backfill", "--from", "2025-01-01", "--to", "2999-01-02")],
+)
 def test_a_run_dated_after_today_is_refused(args, tmp_path, rows, trackrecord, ingest_ok, query):
     """The views show the run of the latest as-of date: a run dated in the future (a typo for
     2025) would stand above every nightly run after it."""
@@ -84,7 +86,10 @@ def test_init_creates_then_is_safe_to_repeat(tmp_path, rows, trackrecord, ingest
 
     assert again.exit_code == 0, again.output
     assert again.stderr == ""
-    assert query("select version, name, applied_at from schema_migrations order by version") == migrations
+    assert (
+        query("select version, name, applied_at from schema_migrations order by version")
+        == migrations
+    )
     assert query("select claim_id from claims") == [("c1",)]  # nothing lost
 
 
@@ -95,11 +100,14 @@ def test_an_unknown_option_is_usage_exit_2(trackrecord):
     assert "Invalid value for '--format'" in result.stderr
 
 
-@pytest.mark.parametrize("args, option", [
-    (("quarantine", "--limit", "-1"), "--limit"),
-    (("alias", "suggest", "--threshold", "101"), "--threshold"),
-    (("alias", "suggest", "--threshold", "-5"), "--threshold"),
-])
+@pytest.mark.parametrize(
+    "args, option",
+    [
+        (("quarantine", "--limit", "-1"), "--limit"),
+        (("alias", "suggest", "--threshold", "101"), "--threshold"),
+        (("alias", "suggest", "--threshold", "-5"), "--threshold"),
+    ],
+)
 def test_a_number_out_of_range_is_usage_exit_2(trackrecord, args, option):
     result = trackrecord(*args)
 
@@ -108,9 +116,17 @@ def test_a_number_out_of_range_is_usage_exit_2(trackrecord, args, option):
 
 
 def test_quarantine_lists_reasons_and_rows(tmp_path, rows, ingest_ok, trackrecord):
-    ingest_ok(rows.jsonl(tmp_path / "claims.jsonl", [
-        rows.claim("c1"), rows.claim("c2", text=None), rows.claim("c3", text=None),
-        rows.claim("c4", published_at="2025-13-45")]))
+    ingest_ok(
+        rows.jsonl(
+            tmp_path / "claims.jsonl",
+            [
+                rows.claim("c1"),
+                rows.claim("c2", text=None),
+                rows.claim("c3", text=None),
+                rows.claim("c4", published_at="2025-13-45"),
+            ],
+        )
+    )
 
     result = trackrecord("quarantine", "--format", "csv")
     narrowed = trackrecord("quarantine", "--reason", "TEXT", "--format", "csv")
@@ -134,9 +150,17 @@ def test_quarantine_counts_a_reason_once_whatever_values_it_quotes(db, tmp_path,
     from warehouse.connection import connect_read
     from warehouse.quarantine import quarantine_counts
 
-    ingest_ok(rows.jsonl(tmp_path / "claims.jsonl", [
-        rows.claim("c1"), rows.claim("c2", published_at="2025-13-45"),
-        rows.claim("c3", published_at="2025-02-30"), rows.claim("c4", text=None)]))
+    ingest_ok(
+        rows.jsonl(
+            tmp_path / "claims.jsonl",
+            [
+                rows.claim("c1"),
+                rows.claim("c2", published_at="2025-13-45"),
+                rows.claim("c3", published_at="2025-02-30"),
+                rows.claim("c4", text=None),
+            ],
+        )
+    )
 
     con = connect_read(db)
     try:
@@ -144,7 +168,9 @@ def test_quarantine_counts_a_reason_once_whatever_values_it_quotes(db, tmp_path,
     finally:
         con.close()
     assert counts.select("reason", "rows").rows() == [
-        ("published_at is not a real date", 2), ("missing text", 1)]
+        ("published_at is not a real date", 2),
+        ("missing text", 1),
+    ]
 
 
 def test_an_empty_quarantine_says_so(warehouse, trackrecord):
@@ -160,8 +186,9 @@ def run_installed(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """The installed console script, in a real process: what a user (or cron) sees."""
     if not TRACKRECORD.exists():
         pytest.skip(f"no console script at {TRACKRECORD}; run `make setup`")
-    return subprocess.run([str(TRACKRECORD), *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=60)
+    return subprocess.run(
+        [str(TRACKRECORD), *args], capture_output=True, text=True, cwd=cwd, timeout=60
+    )
 
 
 def test_an_error_is_one_line_without_traceback_and_debug_shows_the_traceback(tmp_path):
@@ -267,7 +294,19 @@ def test_the_help_walk_catches_a_command_without_an_example():
 
 
 def test_every_command_is_in_the_contract():
-    contract = {"init", "ingest", "quarantine", "run", "backfill", "report", "explain", "sql",
-                "evaluate", "alias", "schedule", "generate"}
+    contract = {
+        "init",
+        "ingest",
+        "quarantine",
+        "run",
+        "backfill",
+        "report",
+        "explain",
+        "sql",
+        "evaluate",
+        "alias",
+        "schedule",
+        "generate",
+    }
     assert contract <= set(cli.commands)
     assert set(cli.commands["alias"].commands) >= {"add", "list", "remove", "suggest"}

@@ -25,7 +25,8 @@ def places(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
     elsewhere.mkdir(parents=True)
     (work / "config.toml").write_text('[warehouse]\npath = "data/cwd.duckdb"\n', encoding="utf-8")
     (elsewhere / "config.toml").write_text(
-        '[warehouse]\npath = "warehouses/env.duckdb"\nbusy_timeout = 3\n', encoding="utf-8")
+        '[warehouse]\npath = "warehouses/env.duckdb"\nbusy_timeout = 3\n', encoding="utf-8"
+    )
     monkeypatch.chdir(work)
     return {"work": work, "elsewhere": elsewhere, "tmp": tmp_path}
 
@@ -96,7 +97,9 @@ def test_the_db_flag_beats_trackrecord_db(places, monkeypatch):
 
 def test_an_absolute_path_in_config_is_used_as_is(places, tmp_path):
     target = tmp_path / "absolute" / "wh.duckdb"
-    (places["work"] / "config.toml").write_text(f'[warehouse]\npath = "{target}"\n', encoding="utf-8")
+    (places["work"] / "config.toml").write_text(
+        f'[warehouse]\npath = "{target}"\n', encoding="utf-8"
+    )
 
     assert load_settings().db == target
 
@@ -104,15 +107,17 @@ def test_an_absolute_path_in_config_is_used_as_is(places, tmp_path):
 def test_a_home_path_in_config_means_the_home_folder(places, monkeypatch):
     home = places["tmp"] / "home"
     monkeypatch.setenv("HOME", str(home))
-    (places["work"] / "config.toml").write_text('[warehouse]\npath = "~/trackrecord/wh.duckdb"\n',
-                                                encoding="utf-8")
+    (places["work"] / "config.toml").write_text(
+        '[warehouse]\npath = "~/trackrecord/wh.duckdb"\n', encoding="utf-8"
+    )
 
     assert load_settings().db == home / "trackrecord" / "wh.duckdb"
 
 
 def test_a_config_file_merges_over_the_defaults(places):
     (places["work"] / "config.toml").write_text(
-        "[priors]\nnamed = 0.7\n[report]\ntop = 5\n", encoding="utf-8")
+        "[priors]\nnamed = 0.7\n[report]\ntop = 5\n", encoding="utf-8"
+    )
 
     values = load_settings().values
 
@@ -170,17 +175,20 @@ def test_the_cli_follows_the_same_order(places, monkeypatch):
     assert from_flag.stdout.startswith(f"warehouse created: {places['tmp'] / 'flag.duckdb'} ")
 
 
-@pytest.mark.parametrize("text, key", [
-    ("[model]\nmin_training_rows = 0\n", "min_training_rows"),  # calibration needs 5 folds
-    ("[model]\nvalidation_fraction = 1.5\n", "validation_fraction"),
-    ("[model]\nmax_training_rows = 2.5\n", "max_training_rows"),
-    ("[reliability]\ninterval = \"wide\"\n", "interval"),
-    ("[reliability]\nunsettled_weight = -1\n", "unsettled_weight"),
-    ("[priors]\nnamed = 1.5\n", "named"),
-    ("[warehouse]\nclaim_history_dates = 0\n", "claim_history_dates"),
-    ("[verdicts]\nholds_up = \"true\"\n", "holds_up"),
-    ("[report]\ntop = true\n", "top"),
-])
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("[model]\nmin_training_rows = 0\n", "min_training_rows"),  # calibration needs 5 folds
+        ("[model]\nvalidation_fraction = 1.5\n", "validation_fraction"),
+        ("[model]\nmax_training_rows = 2.5\n", "max_training_rows"),
+        ('[reliability]\ninterval = "wide"\n', "interval"),
+        ("[reliability]\nunsettled_weight = -1\n", "unsettled_weight"),
+        ("[priors]\nnamed = 1.5\n", "named"),
+        ("[warehouse]\nclaim_history_dates = 0\n", "claim_history_dates"),
+        ('[verdicts]\nholds_up = "true"\n', "holds_up"),
+        ("[report]\ntop = true\n", "top"),
+    ],
+)
 def test_a_setting_that_cannot_work_is_refused_in_one_line(tmp_path, text, key):
     path = tmp_path / "config.toml"
     path.write_text(text, encoding="utf-8")

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import unicodedata
 from collections import Counter
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -35,7 +35,7 @@ def utc_day(value: str) -> date:
         return date.fromisoformat(value)
     stamp = datetime.fromisoformat(value)
     assert stamp.tzinfo is not None, f"datetime without a timezone: {value}"
-    return stamp.astimezone(timezone.utc).date()
+    return stamp.astimezone(UTC).date()
 
 
 # Folding of anonymous descriptors as the brief states it, written out independently here.
@@ -92,8 +92,12 @@ def test_same_seed_gives_the_same_bytes_in_another_process(tmp_path):
     # another interpreter with another hash seed: nothing may depend on set order or the clock
     code = "import sys; from jobs.generate import write_world as w; w(1500, sys.argv[1], seed=3)"
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
-    subprocess.run([sys.executable, "-c", code, str(tmp_path / "there")], check=True, env=env,
-                   cwd=Path(__file__).resolve().parents[1])
+    subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "there")],
+        check=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     for name in ["claims.jsonl", "outcomes.jsonl", "truth/identities.jsonl", "truth/claims.jsonl"]:
         here, there = (tmp_path / "here" / name), (tmp_path / "there" / name)
         assert here.read_bytes() == there.read_bytes(), name
@@ -202,7 +206,7 @@ def test_truth_adds_up(world):
     counts = Counter(t["identity"] for t in world["truth"].values())
     assert counts == {k: i["claims"] for k, i in identities.items()}
     # the loud identities' share of true claims is close to their stated reliability
-    for key, i in identities.items():
+    for _key, i in identities.items():
         assert 0 < i["reliability"] < 1
     big = [i for i in identities.values() if i["claims"] >= 150]
     share = Counter(t["identity"] for t in world["truth"].values() if t["true"])
@@ -273,6 +277,8 @@ def test_sample_data_is_valid_and_holds_the_story():
     sources = {c["source"] for c in story.values()}
     assert {"Steve Whitcoff", "US special envoy Steve Witkoff"} <= sources
     assert {(o["claim_id"], o["event"], o["by"]) for o in outcomes if o["claim_id"] in story} == {
-        ("gz-001", "contradicted", "Steve Witkoff"), ("gz-003", "denied", "Steve Witkoff")}
+        ("gz-001", "contradicted", "Steve Witkoff"),
+        ("gz-003", "denied", "Steve Witkoff"),
+    }
     witkoff = [c for c in claims.values() if c["source"].endswith("Steve Witkoff")]
     assert len(witkoff) >= 15

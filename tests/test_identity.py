@@ -28,8 +28,10 @@ def apply(expr_of, values: list[str]) -> list[str]:
 
 def identify(source: str, source_kind: str | None = None) -> dict:
     """The identity row of one (source, source_kind)."""
-    frame = pl.DataFrame({"source": [source], "source_kind": [source_kind]},
-                         schema={"source": pl.String, "source_kind": pl.String})
+    frame = pl.DataFrame(
+        {"source": [source], "source_kind": [source_kind]},
+        schema={"source": pl.String, "source_kind": pl.String},
+    )
     return identity.identify_sources(frame).row(0, named=True)
 
 
@@ -67,7 +69,9 @@ def test_fold_keeps_the_letters_of_every_script():
 
 def test_fold_drops_arabic_and_hebrew_vowel_marks_but_not_letters():
     assert apply(identity.fold, ["مُسؤول فلسطيني", "מְקוֹר ישראלי"]) == [
-        "مسؤول فلسطيني", "מקור ישראלי"]
+        "مسؤول فلسطيني",
+        "מקור ישראלי",
+    ]
 
 
 # ----------------------------------------------------------------------------- named sources
@@ -128,8 +132,9 @@ def test_different_people_are_never_folded_into_one_key(names):
     assert all(len(key.split()) >= 2 for key in keys)
 
 
-@pytest.mark.parametrize("given", ["Senior Hamas official Basem Naim",
-                                   "Top Hamas official Osama Hamdan"])
+@pytest.mark.parametrize(
+    "given", ["Senior Hamas official Basem Naim", "Top Hamas official Osama Hamdan"]
+)
 def test_a_named_person_with_a_seniority_word_before_the_title_stays_named(given):
     row = identify(given)
     assert row["kind"] == "named"
@@ -173,8 +178,9 @@ def test_kind_is_inferred_from_the_source(source, kind):
     assert identify(source)["kind"] == kind
 
 
-@pytest.mark.parametrize("source, given", [("Hamas", "anonymous"),
-                                           ("a Palestinian official", "named")])
+@pytest.mark.parametrize(
+    "source, given", [("Hamas", "anonymous"), ("a Palestinian official", "named")]
+)
 def test_a_given_source_kind_wins(source, given):
     assert identify(source, given)["kind"] == given
 
@@ -213,8 +219,16 @@ def test_descriptor_display_keeps_acronyms_and_capitalises():
     assert identify("two Palestinian officials")["source_display"] == "Palestinian official"
 
 
-@pytest.mark.parametrize("given", ["The Times of Israel", "Times of Israel", "the times of israel",
-                                   "  Times  of Israel ", "THE TIMES OF ISRAEL"])
+@pytest.mark.parametrize(
+    "given",
+    [
+        "The Times of Israel",
+        "Times of Israel",
+        "the times of israel",
+        "  Times  of Israel ",
+        "THE TIMES OF ISRAEL",
+    ],
+)
 def test_outlets_fold_and_lose_a_leading_the(given):
     assert apply(identity.outlet_key, [given]) == ["times of israel"]
 
@@ -230,13 +244,19 @@ def test_descriptor_at_outlet_pools_at_one_outlet_and_splits_across_outlets(
     warehouse, tmp_path, rows, ingest_ok, query
 ):
     descriptions = ["a Palestinian official", "Palestinian officials", "two Palestinian officials"]
-    claims = [rows.claim(f"toi-{i}", source=s, outlet="The Times of Israel")
-              for i, s in enumerate(descriptions)]
-    claims += [rows.claim(f"haaretz-{i}", source=s, outlet="Haaretz") for i, s in enumerate(descriptions)]
+    claims = [
+        rows.claim(f"toi-{i}", source=s, outlet="The Times of Israel")
+        for i, s in enumerate(descriptions)
+    ]
+    claims += [
+        rows.claim(f"haaretz-{i}", source=s, outlet="Haaretz") for i, s in enumerate(descriptions)
+    ]
     ingest_ok(rows.jsonl(tmp_path / "claims.jsonl", claims))
 
-    by_outlet = query("select outlet_name, count(distinct source_id), count(*) from identified_claims "
-                      "group by outlet_name order by 1")
+    by_outlet = query(
+        "select outlet_name, count(distinct source_id), count(*) from identified_claims "
+        "group by outlet_name order by 1"
+    )
     assert by_outlet == [("Haaretz", 1, 3), ("Times of Israel", 1, 3)]
     assert query("select count(distinct source_id) from claims") == [(2,)]
     assert query("select source, kind, outlet, claims from sources order by source") == [
@@ -246,60 +266,95 @@ def test_descriptor_at_outlet_pools_at_one_outlet_and_splits_across_outlets(
 
 
 def test_outlet_spellings_fold_to_one_outlet(warehouse, tmp_path, rows, ingest_ok, query):
-    ingest_ok(rows.jsonl(tmp_path / "claims.jsonl", [
-        rows.claim("a", source="a Palestinian official", outlet="The Times of Israel"),
-        rows.claim("b", source="a Palestinian official", outlet="Times of Israel"),
-        rows.claim("c", source="Steve Witkoff", outlet="THE TIMES OF ISRAEL"),
-    ]))
+    ingest_ok(
+        rows.jsonl(
+            tmp_path / "claims.jsonl",
+            [
+                rows.claim("a", source="a Palestinian official", outlet="The Times of Israel"),
+                rows.claim("b", source="a Palestinian official", outlet="Times of Israel"),
+                rows.claim("c", source="Steve Witkoff", outlet="THE TIMES OF ISRAEL"),
+            ],
+        )
+    )
 
-    assert query("select count(distinct source_id) from claims where claim_id in ('a', 'b')") == [(1,)]
+    assert query("select count(distinct source_id) from claims where claim_id in ('a', 'b')") == [
+        (1,)
+    ]
     assert query("select outlet, claims from outlets") == [("Times of Israel", 3)]
 
 
 def test_named_spellings_and_titles_are_one_source_at_any_outlet(
     warehouse, tmp_path, rows, ingest_ok, query
 ):
-    ingest_ok(rows.jsonl(tmp_path / "claims.jsonl", [
-        rows.claim("a", source="Steve Witkoff", outlet="Axios"),
-        rows.claim("b", source="US special envoy Steve Witkoff", outlet="Times of Israel"),
-        rows.claim("c", source="Steve  WITKOFF!", outlet="Haaretz"),
-        rows.claim("d", source="Prime Minister Benjamin Netanyahu"),
-        rows.claim("e", source="Benjamin Netanyahu"),
-    ]))
+    ingest_ok(
+        rows.jsonl(
+            tmp_path / "claims.jsonl",
+            [
+                rows.claim("a", source="Steve Witkoff", outlet="Axios"),
+                rows.claim("b", source="US special envoy Steve Witkoff", outlet="Times of Israel"),
+                rows.claim("c", source="Steve  WITKOFF!", outlet="Haaretz"),
+                rows.claim("d", source="Prime Minister Benjamin Netanyahu"),
+                rows.claim("e", source="Benjamin Netanyahu"),
+            ],
+        )
+    )
 
     assert query("select source, kind, claims from sources order by source") == [
-        ("Benjamin Netanyahu", "named", 2), ("Steve Witkoff", "named", 3)]
+        ("Benjamin Netanyahu", "named", 2),
+        ("Steve Witkoff", "named", 3),
+    ]
 
 
 def test_a_name_in_lower_case_is_the_same_named_source(warehouse, tmp_path, rows, ingest_ok, query):
-    ingest_ok(rows.jsonl(tmp_path / "claims.jsonl", [
-        rows.claim("a", source="Steve Witkoff", outlet="Axios"),
-        rows.claim("b", source="steve witkoff", outlet="Haaretz"),
-    ]))
+    ingest_ok(
+        rows.jsonl(
+            tmp_path / "claims.jsonl",
+            [
+                rows.claim("a", source="Steve Witkoff", outlet="Axios"),
+                rows.claim("b", source="steve witkoff", outlet="Haaretz"),
+            ],
+        )
+    )
 
     assert query("select source, kind, claims from sources") == [("Steve Witkoff", "named", 2)]
 
 
 def test_a_given_source_kind_decides_the_identity(warehouse, tmp_path, rows, ingest_ok, query):
-    ingest_ok(rows.jsonl(tmp_path / "claims.jsonl", [
-        rows.claim("a", source="Hamas", source_kind="anonymous", outlet="Al Jazeera"),
-        rows.claim("b", source="Hamas", outlet="Al Jazeera"),
-    ]))
+    ingest_ok(
+        rows.jsonl(
+            tmp_path / "claims.jsonl",
+            [
+                rows.claim("a", source="Hamas", source_kind="anonymous", outlet="Al Jazeera"),
+                rows.claim("b", source="Hamas", outlet="Al Jazeera"),
+            ],
+        )
+    )
 
     assert query("select claim_id, source_kind from claims order by 1") == [
-        ("a", "anonymous"), ("b", "named")]
+        ("a", "anonymous"),
+        ("b", "named"),
+    ]
     assert query("select count(distinct source_id) from claims") == [(2,)]
 
 
-SOURCES = [("Steve Witkoff", "Axios"), ("a Palestinian official", "The Times of Israel"),
-           ("an Israeli source", "Haaretz"), ("مسؤول فلسطيني", "Al Jazeera")]
+SOURCES = [
+    ("Steve Witkoff", "Axios"),
+    ("a Palestinian official", "The Times of Israel"),
+    ("an Israeli source", "Haaretz"),
+    ("مسؤول فلسطيني", "Al Jazeera"),
+]
 
 
 def test_source_id_is_stable_across_reingest_and_a_fresh_warehouse(
     tmp_path, rows, ingest_ok, query
 ):
-    everything = rows.jsonl(tmp_path / "all.jsonl", [
-        rows.claim(f"c{i}", source=source, outlet=outlet) for i, (source, outlet) in enumerate(SOURCES)])
+    everything = rows.jsonl(
+        tmp_path / "all.jsonl",
+        [
+            rows.claim(f"c{i}", source=source, outlet=outlet)
+            for i, (source, outlet) in enumerate(SOURCES)
+        ],
+    )
     ingest_ok(everything)
     first = dict(query("select source, source_id from claims"))
     ingest_ok(everything)
@@ -307,11 +362,19 @@ def test_source_id_is_stable_across_reingest_and_a_fresh_warehouse(
 
     # a fresh warehouse that sees the sources in another order, beside other sources
     fresh = tmp_path / "fresh.duckdb"
-    ingest_ok(rows.jsonl(tmp_path / "reversed.jsonl", [
-        rows.claim("x0", source="Marco Rubio"),
-        *(rows.claim(f"x{i + 1}", source=source, outlet=outlet)
-          for i, (source, outlet) in enumerate(reversed(SOURCES))),
-    ]), db_path=fresh)
+    ingest_ok(
+        rows.jsonl(
+            tmp_path / "reversed.jsonl",
+            [
+                rows.claim("x0", source="Marco Rubio"),
+                *(
+                    rows.claim(f"x{i + 1}", source=source, outlet=outlet)
+                    for i, (source, outlet) in enumerate(reversed(SOURCES))
+                ),
+            ],
+        ),
+        db_path=fresh,
+    )
     again = dict(query("select source, source_id from claims", db_path=fresh))
     assert {source: again[source] for source in first} == first
     assert len(set(first.values())) == len(SOURCES)
@@ -329,19 +392,41 @@ def test_the_ceasefire_identities(ceasefire, ingest_ok, query):
         ("Israeli source @ Haaretz", "anonymous"),
         ("Palestinian official @ Times of Israel", "anonymous"),
     ]
-    assert query("select source_name from identified_claims where claim_id = 'gz-005'") == [("Steve Witkoff",)]
+    assert query("select source_name from identified_claims where claim_id = 'gz-005'") == [
+        ("Steve Witkoff",)
+    ]
 
 
 # ------------------------------------------------------- the step-by-step frames, the same rules
 
 TRICKY_NAMES = [
-    "Steve Witkoff", "  STEVE   witkoff  ", "US special envoy Steve Witkoff", "Steve Witkoff, US envoy",
-    "Obama, Barack", "Al Thani, Tamim", "Hamas, the militant group", "Emir of Qatar",
-    "Prime Minister of Qatar", "Martin Luther King Jr.", "UN Secretary General Antonio Guterres",
-    "Secretary General", "Prime Minister", "General Motors", "Justice Department",
-    "Senior Hamas official Basem Naim", "Former Israeli Prime Minister Naftali Bennett",
-    "Dr. Anthony Fauci", "Sheikh Tamim bin Hamad Al Thani", "Benjamín Netanyahu", "مسؤول فلسطيني",
-    "Witnesses", "Jehovah's Witnesses", "", ",", "King", "Foreign Minister, Egypt",
+    "Steve Witkoff",
+    "  STEVE   witkoff  ",
+    "US special envoy Steve Witkoff",
+    "Steve Witkoff, US envoy",
+    "Obama, Barack",
+    "Al Thani, Tamim",
+    "Hamas, the militant group",
+    "Emir of Qatar",
+    "Prime Minister of Qatar",
+    "Martin Luther King Jr.",
+    "UN Secretary General Antonio Guterres",
+    "Secretary General",
+    "Prime Minister",
+    "General Motors",
+    "Justice Department",
+    "Senior Hamas official Basem Naim",
+    "Former Israeli Prime Minister Naftali Bennett",
+    "Dr. Anthony Fauci",
+    "Sheikh Tamim bin Hamad Al Thani",
+    "Benjamín Netanyahu",
+    "مسؤول فلسطيني",
+    "Witnesses",
+    "Jehovah's Witnesses",
+    "",
+    ",",
+    "King",
+    "Foreign Minister, Egypt",
 ]
 
 
@@ -354,30 +439,37 @@ def test_named_keys_frame_gives_named_key():
 
 
 def test_identify_sources_gives_the_expressions_keys_and_displays():
-    rows = identity.identify_sources(pl.DataFrame(
-        {"source": TRICKY_NAMES, "source_kind": ["named"] * len(TRICKY_NAMES)}))
+    rows = identity.identify_sources(
+        pl.DataFrame({"source": TRICKY_NAMES, "source_kind": ["named"] * len(TRICKY_NAMES)})
+    )
     rows = rows.sort(pl.col("source").map_elements(TRICKY_NAMES.index, return_dtype=pl.Int64))
     assert rows["source_key"].to_list() == apply(identity.named_key, TRICKY_NAMES)
     assert rows["source_display"].to_list() == apply(identity.named_display, TRICKY_NAMES)
 
 
-@pytest.mark.parametrize("one, other", [
-    ("U.S. State Department", "US State Department"),
-    ("the White House", "White House"),
-    ("The IDF", "IDF"),
-    ("Steve Witkoff\u200b", "Steve Witkoff"),
-    ("محمـد", "محمد"),
-])
+@pytest.mark.parametrize(
+    "one, other",
+    [
+        ("U.S. State Department", "US State Department"),
+        ("the White House", "White House"),
+        ("The IDF", "IDF"),
+        ("Steve Witkoff\u200b", "Steve Witkoff"),
+        ("محمـد", "محمد"),
+    ],
+)
 def test_spellings_of_one_name_fold_to_one_key(one, other):
     assert apply(identity.named_key, [one]) == apply(identity.named_key, [other])
 
 
-@pytest.mark.parametrize("plural, singular", [
-    ("sources close to Hamas", "a source close to Hamas"),
-    ("aides to Netanyahu", "an aide to Netanyahu"),
-    ("Israeli officials in Jerusalem", "an Israeli official in Jerusalem"),
-    ("people close to the negotiations", "a person close to the negotiations"),
-])
+@pytest.mark.parametrize(
+    "plural, singular",
+    [
+        ("sources close to Hamas", "a source close to Hamas"),
+        ("aides to Netanyahu", "an aide to Netanyahu"),
+        ("Israeli officials in Jerusalem", "an Israeli official in Jerusalem"),
+        ("people close to the negotiations", "a person close to the negotiations"),
+    ],
+)
 def test_plural_roles_with_where_or_whose_they_are_are_one_anonymous_identity(plural, singular):
     rows = [identify(plural), identify(singular)]
     assert [row["kind"] for row in rows] == ["anonymous", "anonymous"]
@@ -390,26 +482,43 @@ def test_plural_roles_with_where_or_whose_they_are_are_one_anonymous_identity(pl
 def test_each_spelling_is_identified_once_however_often_it_is_ingested(
     warehouse, tmp_path, rows, ingest_ok, query
 ):
-    claims = [rows.claim("w1", source="US envoy Steve Witkoff", subject="Hamas"),
-              rows.claim("w2", source="Steve Witkoff", outlet="The Times of Israel"),
-              rows.claim("w3", source="US envoy Steve Witkoff", outlet="Times of Israel")]
-    outcomes = [rows.outcome("w1", event="denied", at="2025-06-01", by="Hamas official"),
-                rows.outcome("w2", event="corroborated", at="2025-06-01", by="The Axios"),
-                rows.outcome("w3", event="denied", at="2025-06-02", by="Hamas official")]
-    ingest_ok(rows.jsonl(tmp_path / "claims.jsonl", claims),
-              rows.jsonl(tmp_path / "outcomes.jsonl", outcomes))
-    first = {t: sorted(query(f"select * from {t}")) for t in
-             ("source_spellings", "outlet_spellings", "subject_spellings", "by_spellings")}
-    assert first["by_spellings"] == [("outlet", "The Axios", "axios"),
-                                     ("person", "Hamas official", "hamas official")]
-    ingest_ok(rows.jsonl(tmp_path / "again.jsonl", claims[:1]),
-              rows.jsonl(tmp_path / "again-outcomes.jsonl", outcomes[:1]))
+    claims = [
+        rows.claim("w1", source="US envoy Steve Witkoff", subject="Hamas"),
+        rows.claim("w2", source="Steve Witkoff", outlet="The Times of Israel"),
+        rows.claim("w3", source="US envoy Steve Witkoff", outlet="Times of Israel"),
+    ]
+    outcomes = [
+        rows.outcome("w1", event="denied", at="2025-06-01", by="Hamas official"),
+        rows.outcome("w2", event="corroborated", at="2025-06-01", by="The Axios"),
+        rows.outcome("w3", event="denied", at="2025-06-02", by="Hamas official"),
+    ]
+    ingest_ok(
+        rows.jsonl(tmp_path / "claims.jsonl", claims),
+        rows.jsonl(tmp_path / "outcomes.jsonl", outcomes),
+    )
+    first = {
+        t: sorted(query(f"select * from {t}"))
+        for t in ("source_spellings", "outlet_spellings", "subject_spellings", "by_spellings")
+    }
+    assert first["by_spellings"] == [
+        ("outlet", "The Axios", "axios"),
+        ("person", "Hamas official", "hamas official"),
+    ]
+    ingest_ok(
+        rows.jsonl(tmp_path / "again.jsonl", claims[:1]),
+        rows.jsonl(tmp_path / "again-outcomes.jsonl", outcomes[:1]),
+    )
     assert {t: sorted(query(f"select * from {t}")) for t in first} == first
-    assert ("US envoy Steve Witkoff", "named", "steve witkoff", "Steve Witkoff") \
-        in first["source_spellings"]
-    assert ("The Times of Israel", "times of israel", "Times of Israel") in first["outlet_spellings"]
-    assert query("select claim_id, source_key, outlet_key, subject_key from identified_claims "
-                 "order by claim_id") == [
+    assert ("US envoy Steve Witkoff", "named", "steve witkoff", "Steve Witkoff") in first[
+        "source_spellings"
+    ]
+    assert ("The Times of Israel", "times of israel", "Times of Israel") in first[
+        "outlet_spellings"
+    ]
+    assert query(
+        "select claim_id, source_key, outlet_key, subject_key from identified_claims "
+        "order by claim_id"
+    ) == [
         ("w1", "steve witkoff", "axios", "hamas"),
         ("w2", "steve witkoff", "times of israel", None),
         ("w3", "steve witkoff", "times of israel", None),
@@ -431,9 +540,10 @@ def test_a_spelling_identified_anew_takes_its_stored_claims_along(
     ingest_ok(rows.jsonl(tmp_path / "second.jsonl", [rows.claim("w2", source="Steve Witkoff")]))
     new_id = source_id("named:steve witkoff")
     assert query("select claim_id, source_id from claims order by 1") == [
-        ("w1", new_id), ("w2", new_id)]
-    assert query("select source_id, source, claims from sources") == [
-        (new_id, "Steve Witkoff", 2)]
+        ("w1", new_id),
+        ("w2", new_id),
+    ]
+    assert query("select source_id, source, claims from sources") == [(new_id, "Steve Witkoff", 2)]
 
 
 def test_a_warehouse_that_kept_identities_on_its_claims_moves_them_to_spellings(tmp_path, rows):
@@ -443,13 +553,16 @@ def test_a_warehouse_that_kept_identities_on_its_claims_moves_them_to_spellings(
     does for claims."""
     db = tmp_path / "old.duckdb"
     con = duckdb.connect(str(db))
-    con.execute(f"create table {MIGRATIONS_TABLE} (version integer primary key, "
-                "name varchar not null, applied_at timestamp not null)")
+    con.execute(
+        f"create table {MIGRATIONS_TABLE} (version integer primary key, "
+        "name varchar not null, applied_at timestamp not null)"
+    )
     for version, name in migration_files():
         if version < 4:
             con.execute(sql_text(name))
-            con.execute(f"insert into {MIGRATIONS_TABLE} values (?, ?, now()::timestamp)",
-                        [version, name])
+            con.execute(
+                f"insert into {MIGRATIONS_TABLE} values (?, ?, now()::timestamp)", [version, name]
+            )
     con.execute("""
         insert into claims values
         ('a1', '2025-01-01', 'src-1', 'Gen. Ann Roe', 'named', 'ann roe old', 'Ann Roe old',
@@ -474,33 +587,50 @@ def test_a_warehouse_that_kept_identities_on_its_claims_moves_them_to_spellings(
     con = duckdb.connect(str(db), read_only=True)
     try:
         assert con.execute("select * from source_spellings").fetchall() == [
-            ("Gen. Ann Roe", "named", "ann roe", "Ann Roe")]
+            ("Gen. Ann Roe", "named", "ann roe", "Ann Roe")
+        ]
         assert con.execute("select * from outlet_spellings").fetchall() == [
-            ("The Post", "post", "Post")]
+            ("The Post", "post", "Post")
+        ]
         assert con.execute("select * from subject_spellings").fetchall() == [("Hamas", "hamas")]
         columns = {row[0] for row in con.execute("describe claims").fetchall()}
-        assert not columns & {"source_key", "source_name", "outlet_key", "outlet_name",
-                              "subject_key"}
-        assert con.execute("select claim_id, source_key, outlet_name, subject_key "
-                           "from identified_claims order by 1").fetchall() == [
-            ("a1", "ann roe", "Post", "hamas"), ("a2", "ann roe", "Post", None),
-            ("a3", "ann roe", "Post", None)]
+        assert not columns & {
+            "source_key",
+            "source_name",
+            "outlet_key",
+            "outlet_name",
+            "subject_key",
+        }
+        assert con.execute(
+            "select claim_id, source_key, outlet_name, subject_key "
+            "from identified_claims order by 1"
+        ).fetchall() == [
+            ("a1", "ann roe", "Post", "hamas"),
+            ("a2", "ann roe", "Post", None),
+            ("a3", "ann roe", "Post", None),
+        ]
         # a1 was keyed "ann roe old" by older rules: every claim now points to the one source
         # its spelling names, and `sources` has it
         ann_roe = source_id("named:ann roe")
         assert con.execute("select distinct source_id from claims").fetchall() == [(ann_roe,)]
         assert con.execute("select source_id, source, claims from sources").fetchall() == [
-            (ann_roe, "Ann Roe", 3)]
+            (ann_roe, "Ann Roe", 3)
+        ]
         # 006: who did an outcome, folded, once per spelling of `by` and kind of event
         assert sorted(con.execute("select * from by_spellings").fetchall()) == [
-            ("outlet", "The Post", "post"), ("person", "Gen. Ann Roe", "ann roe")]
+            ("outlet", "The Post", "post"),
+            ("person", "Gen. Ann Roe", "ann roe"),
+        ]
         assert "by_key" not in {row[0] for row in con.execute("describe outcomes").fetchall()}
-        assert sorted(con.execute("select claim_id, event, by_key from identified_outcomes")
-                      .fetchall()) == [("a1", "corroborated", "post"), ("a1", "denied", "ann roe"),
-                                       ("a2", "confirmed", "")]
+        assert sorted(
+            con.execute("select claim_id, event, by_key from identified_outcomes").fetchall()
+        ) == [("a1", "corroborated", "post"), ("a1", "denied", "ann roe"), ("a2", "confirmed", "")]
         # 005: content hashes, kept as their decimal text before, are the numbers they were;
         # the first warehouses' md5 in hex becomes 0 (the next re-ingest sees a change)
         assert con.execute("select content_hash from claims order by claim_id").fetchall() == [
-            (11,), (2**64 - 1,), (0,)]
+            (11,),
+            (2**64 - 1,),
+            (0,),
+        ]
     finally:
         con.close()

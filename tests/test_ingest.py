@@ -15,8 +15,8 @@ import re
 import duckdb
 import pytest
 from click.testing import CliRunner
-
 from conftest import Reader, claim_row, outcome_row, write_jsonl
+
 from jobs.cli import cli
 from warehouse import ingest
 
@@ -49,48 +49,167 @@ CLAIM_CASES = {
     "broken JSON": ('{"claim_id": "bad", "published_at": ', ["JSON"]),
     "not an object": ('["bad", "2025-05-29"]', ["object"]),
     "a bare string": ('"bad"', ["object"]),
-    "missing claim_id": ({"published_at": "2025-05-29", "source": "Hamas", "outlet": "Axios",
-                          "text": "t"}, ["claim_id"]),
-    "blank claim_id": ({"claim_id": "  ", "published_at": "2025-05-29", "source": "Hamas",
-                        "outlet": "Axios", "text": "t"}, ["claim_id"]),
-    "missing published_at": ({"claim_id": "bad", "source": "Hamas", "outlet": "Axios",
-                              "text": "t"}, ["published_at"]),
-    "unreal published_at": ({"claim_id": "bad", "published_at": "2025-13-45", "source": "Hamas",
-                             "outlet": "Axios", "text": "t"}, ["published_at", "2025-13-45"]),
-    "30 February": ({"claim_id": "bad", "published_at": "2025-02-30", "source": "Hamas",
-                     "outlet": "Axios", "text": "t"}, ["published_at", "2025-02-30"]),
-    "a word DuckDB reads as a date": ({"claim_id": "bad", "published_at": "epoch", "source": "Hamas",
-                                       "outlet": "Axios", "text": "t"}, ["published_at", "epoch"]),
-    "an offset no clock has": ({"claim_id": "bad", "published_at": "2025-05-29T10:00:00+99:00",
-                                "source": "Hamas", "outlet": "Axios", "text": "t"}, ["+99:00"]),
-    "an offset past 14 hours": ({"claim_id": "bad", "published_at": "2025-05-29T10:00:00+14:30",
-                                 "source": "Hamas", "outlet": "Axios", "text": "t"}, ["+14:30"]),
-    "an offset with seconds": ({"claim_id": "bad", "published_at": "2025-05-29T10:00+15:00:00",
-                                "source": "Hamas", "outlet": "Axios", "text": "t"}, ["+15:00:00"]),
-    "empty source": ({"claim_id": "bad", "published_at": "2025-05-29", "source": "",
-                      "outlet": "Axios", "text": "t"}, ["source"]),
-    "missing source": ({"claim_id": "bad", "published_at": "2025-05-29", "outlet": "Axios",
-                        "text": "t"}, ["source"]),
-    "missing outlet": ({"claim_id": "bad", "published_at": "2025-05-29", "source": "Hamas",
-                        "text": "t"}, ["outlet"]),
-    "missing text": ({"claim_id": "bad", "published_at": "2025-05-29", "source": "Hamas",
-                      "outlet": "Axios"}, ["text"]),
-    "empty text": ({"claim_id": "bad", "published_at": "2025-05-29", "source": "Hamas",
-                    "outlet": "Axios", "text": "   "}, ["text"]),
+    "missing claim_id": (
+        {"published_at": "2025-05-29", "source": "Hamas", "outlet": "Axios", "text": "t"},
+        ["claim_id"],
+    ),
+    "blank claim_id": (
+        {
+            "claim_id": "  ",
+            "published_at": "2025-05-29",
+            "source": "Hamas",
+            "outlet": "Axios",
+            "text": "t",
+        },
+        ["claim_id"],
+    ),
+    "missing published_at": (
+        {"claim_id": "bad", "source": "Hamas", "outlet": "Axios", "text": "t"},
+        ["published_at"],
+    ),
+    "unreal published_at": (
+        {
+            "claim_id": "bad",
+            "published_at": "2025-13-45",
+            "source": "Hamas",
+            "outlet": "Axios",
+            "text": "t",
+        },
+        ["published_at", "2025-13-45"],
+    ),
+    "30 February": (
+        {
+            "claim_id": "bad",
+            "published_at": "2025-02-30",
+            "source": "Hamas",
+            "outlet": "Axios",
+            "text": "t",
+        },
+        ["published_at", "2025-02-30"],
+    ),
+    "a word DuckDB reads as a date": (
+        {
+            "claim_id": "bad",
+            "published_at": "epoch",
+            "source": "Hamas",
+            "outlet": "Axios",
+            "text": "t",
+        },
+        ["published_at", "epoch"],
+    ),
+    "an offset no clock has": (
+        {
+            "claim_id": "bad",
+            "published_at": "2025-05-29T10:00:00+99:00",
+            "source": "Hamas",
+            "outlet": "Axios",
+            "text": "t",
+        },
+        ["+99:00"],
+    ),
+    "an offset past 14 hours": (
+        {
+            "claim_id": "bad",
+            "published_at": "2025-05-29T10:00:00+14:30",
+            "source": "Hamas",
+            "outlet": "Axios",
+            "text": "t",
+        },
+        ["+14:30"],
+    ),
+    "an offset with seconds": (
+        {
+            "claim_id": "bad",
+            "published_at": "2025-05-29T10:00+15:00:00",
+            "source": "Hamas",
+            "outlet": "Axios",
+            "text": "t",
+        },
+        ["+15:00:00"],
+    ),
+    "empty source": (
+        {
+            "claim_id": "bad",
+            "published_at": "2025-05-29",
+            "source": "",
+            "outlet": "Axios",
+            "text": "t",
+        },
+        ["source"],
+    ),
+    "missing source": (
+        {"claim_id": "bad", "published_at": "2025-05-29", "outlet": "Axios", "text": "t"},
+        ["source"],
+    ),
+    "missing outlet": (
+        {"claim_id": "bad", "published_at": "2025-05-29", "source": "Hamas", "text": "t"},
+        ["outlet"],
+    ),
+    "missing text": (
+        {"claim_id": "bad", "published_at": "2025-05-29", "source": "Hamas", "outlet": "Axios"},
+        ["text"],
+    ),
+    "empty text": (
+        {
+            "claim_id": "bad",
+            "published_at": "2025-05-29",
+            "source": "Hamas",
+            "outlet": "Axios",
+            "text": "   ",
+        },
+        ["text"],
+    ),
     "text of tabs, line breaks and zero-width spaces": (
-        {"claim_id": "bad", "published_at": "2025-05-29", "source": "Hamas", "outlet": "Axios",
-         "text": "\t\n\u200b\ufeff"}, ["text"]),
-    "a tab for an id": ({"claim_id": "\t", "published_at": "2025-05-29", "source": "Hamas",
-                         "outlet": "Axios", "text": "t"}, ["claim_id"]),
+        {
+            "claim_id": "bad",
+            "published_at": "2025-05-29",
+            "source": "Hamas",
+            "outlet": "Axios",
+            "text": "\t\n\u200b\ufeff",
+        },
+        ["text"],
+    ),
+    "a tab for an id": (
+        {
+            "claim_id": "\t",
+            "published_at": "2025-05-29",
+            "source": "Hamas",
+            "outlet": "Axios",
+            "text": "t",
+        },
+        ["claim_id"],
+    ),
     "source without letters or digits": (
-        {"claim_id": "bad", "published_at": "2025-05-29", "source": "...", "outlet": "Axios",
-         "text": "t"}, ["source", "letters or digits"]),
+        {
+            "claim_id": "bad",
+            "published_at": "2025-05-29",
+            "source": "...",
+            "outlet": "Axios",
+            "text": "t",
+        },
+        ["source", "letters or digits"],
+    ),
     "outlet without letters or digits": (
-        {"claim_id": "bad", "published_at": "2025-05-29", "source": "Hamas", "outlet": "???",
-         "text": "t"}, ["outlet", "letters or digits"]),
-    "unknown source_kind": ({"claim_id": "bad", "published_at": "2025-05-29", "source": "Hamas",
-                             "source_kind": "maybe", "outlet": "Axios", "text": "t"},
-                            ["source_kind", "maybe"]),
+        {
+            "claim_id": "bad",
+            "published_at": "2025-05-29",
+            "source": "Hamas",
+            "outlet": "???",
+            "text": "t",
+        },
+        ["outlet", "letters or digits"],
+    ),
+    "unknown source_kind": (
+        {
+            "claim_id": "bad",
+            "published_at": "2025-05-29",
+            "source": "Hamas",
+            "source_kind": "maybe",
+            "outlet": "Axios",
+            "text": "t",
+        },
+        ["source_kind", "maybe"],
+    ),
 }
 
 
@@ -99,33 +218,57 @@ OUTCOME_CASES = {
     "not an object": ('"denied"', ["object"]),
     "missing claim_id": ({"event": "denied", "at": "2025-05-30"}, ["claim_id"]),
     "missing event": ({"claim_id": "c1", "at": "2025-05-30"}, ["event"]),
-    "unknown event": ({"claim_id": "c1", "event": "exploded", "at": "2025-05-30"},
-                      ["event", "exploded"]),
+    "unknown event": (
+        {"claim_id": "c1", "event": "exploded", "at": "2025-05-30"},
+        ["event", "exploded"],
+    ),
     "missing at": ({"claim_id": "c1", "event": "denied"}, ["at"]),
     "unreal at": ({"claim_id": "c1", "event": "denied", "at": "2025-02-30"}, ["2025-02-30"]),
     "infinite at": ({"claim_id": "c1", "event": "denied", "at": "infinity"}, ["infinity"]),
-    "offset minutes past 59": ({"claim_id": "c1", "event": "denied", "at": "2025-05-30T10:00+05:75"},
-                               ["+05:75"]),
-    "rated without verdict": ({"claim_id": "c1", "event": "rated", "at": "2025-05-30"},
-                              ["rated", "verdict"]),
-    "verdict above 1": ({"claim_id": "c1", "event": "rated", "at": "2025-05-30", "verdict": 1.7},
-                        ["verdict", "1.7"]),
-    "verdict below 0": ({"claim_id": "c1", "event": "rated", "at": "2025-05-30",
-                         "verdict": "-0.1"}, ["verdict", "-0.1"]),
-    "unknown verdict word": ({"claim_id": "c1", "event": "rated", "at": "2025-05-30",
-                              "verdict": "sorta"}, ["verdict", "sorta"]),
-    "dated before its claim": ({"claim_id": "c1", "event": "denied", "at": "2025-05-28"},
-                               ["before", "2025-05-28"]),
+    "offset minutes past 59": (
+        {"claim_id": "c1", "event": "denied", "at": "2025-05-30T10:00+05:75"},
+        ["+05:75"],
+    ),
+    "rated without verdict": (
+        {"claim_id": "c1", "event": "rated", "at": "2025-05-30"},
+        ["rated", "verdict"],
+    ),
+    "verdict above 1": (
+        {"claim_id": "c1", "event": "rated", "at": "2025-05-30", "verdict": 1.7},
+        ["verdict", "1.7"],
+    ),
+    "verdict below 0": (
+        {"claim_id": "c1", "event": "rated", "at": "2025-05-30", "verdict": "-0.1"},
+        ["verdict", "-0.1"],
+    ),
+    "unknown verdict word": (
+        {"claim_id": "c1", "event": "rated", "at": "2025-05-30", "verdict": "sorta"},
+        ["verdict", "sorta"],
+    ),
+    "dated before its claim": (
+        {"claim_id": "c1", "event": "denied", "at": "2025-05-28"},
+        ["before", "2025-05-28"],
+    ),
 }
 
-VERDICTS = [("true", "true"), ("Mostly-True", "mostly-true"), ("half-true", "half-true"),
-            ("mostly-false", "mostly-false"), ("barely-true", "barely-true"), ("FALSE", "false"),
-            ("pants-fire", "pants-fire"), (0, "0"), (1, "1"), (0.5, "0.5"), ("0.25", "0.25")]
+VERDICTS = [
+    ("true", "true"),
+    ("Mostly-True", "mostly-true"),
+    ("half-true", "half-true"),
+    ("mostly-false", "mostly-false"),
+    ("barely-true", "barely-true"),
+    ("FALSE", "false"),
+    ("pants-fire", "pants-fire"),
+    (0, "0"),
+    (1, "1"),
+    (0.5, "0.5"),
+    ("0.25", "0.25"),
+]
 
 DATE_CASES = [  # (claim published_at, outcome at, loads)
-    ("2025-05-29", "2025-05-29", True),                      # same day is fine
-    ("2025-05-29T18:00:00Z", "2025-05-29", True),            # a date-only value is the whole day
-    ("2025-05-29", "2025-05-28T23:59:59Z", False),           # the day before
+    ("2025-05-29", "2025-05-29", True),  # same day is fine
+    ("2025-05-29T18:00:00Z", "2025-05-29", True),  # a date-only value is the whole day
+    ("2025-05-29", "2025-05-28T23:59:59Z", False),  # the day before
     ("2025-05-29", "2025-05-28", False),
     # 01:00 at +03:00 is 22:00 UTC the day before: the outcome's UTC day
     ("2025-05-30T01:00:00+03:00", "2025-05-29", True),
@@ -144,32 +287,54 @@ def zoo(tmp_path_factory):
     outcome, then OUTCOME_CASES, then one rated outcome per verdict; dates.jsonl /
     date_outcomes.jsonl = one claim and one outcome per DATE_CASES entry."""
     folder = tmp_path_factory.mktemp("zoo")
-    claims = write_jsonl(folder / "claims.jsonl", [
-        claim_row("c1", published_at="2025-05-29"), *(bad for bad, _ in CLAIM_CASES.values())])
-    outcomes = write_jsonl(folder / "outcomes.jsonl", [
-        outcome_row("c1"),
-        *(bad for bad, _ in OUTCOME_CASES.values()),
-        *(outcome_row("c1", event="rated", by=f"checker {i}", verdict=verdict)
-          for i, (verdict, _) in enumerate(VERDICTS)),
-    ])
-    dates = write_jsonl(folder / "dates.jsonl", [
-        claim_row(f"d{i}", published_at=published) for i, (published, _, _) in enumerate(DATE_CASES)])
-    date_outcomes = write_jsonl(folder / "date_outcomes.jsonl", [
-        outcome_row(f"d{i}", at=at) for i, (_, at, _) in enumerate(DATE_CASES)])
+    claims = write_jsonl(
+        folder / "claims.jsonl",
+        [claim_row("c1", published_at="2025-05-29"), *(bad for bad, _ in CLAIM_CASES.values())],
+    )
+    outcomes = write_jsonl(
+        folder / "outcomes.jsonl",
+        [
+            outcome_row("c1"),
+            *(bad for bad, _ in OUTCOME_CASES.values()),
+            *(
+                outcome_row("c1", event="rated", by=f"checker {i}", verdict=verdict)
+                for i, (verdict, _) in enumerate(VERDICTS)
+            ),
+        ],
+    )
+    dates = write_jsonl(
+        folder / "dates.jsonl",
+        [
+            claim_row(f"d{i}", published_at=published)
+            for i, (published, _, _) in enumerate(DATE_CASES)
+        ],
+    )
+    date_outcomes = write_jsonl(
+        folder / "date_outcomes.jsonl",
+        [outcome_row(f"d{i}", at=at) for i, (_, at, _) in enumerate(DATE_CASES)],
+    )
     db = folder / "wh.duckdb"
     result = CliRunner().invoke(
-        cli, ["--db", str(db), "ingest", *map(str, [claims, outcomes, dates, date_outcomes])])
+        cli, ["--db", str(db), "ingest", *map(str, [claims, outcomes, dates, date_outcomes])]
+    )
     assert result.exit_code == 0, result.output
     reader = Reader()
-    yield {"db": db, "claims": claims, "outcomes": outcomes, "result": result,
-           "date_outcomes": date_outcomes,
-           "query": lambda sql, params=None: reader.query(db, sql, params)}
+    yield {
+        "db": db,
+        "claims": claims,
+        "outcomes": outcomes,
+        "result": result,
+        "date_outcomes": date_outcomes,
+        "query": lambda sql, params=None: reader.query(db, sql, params),
+    }
     reader.close()
 
 
 def held(zoo, file, line) -> list[tuple]:
-    return zoo["query"]("select reason, raw, kind from quarantine where file = $file and line = $line",
-                        {"file": str(zoo[file]), "line": line})
+    return zoo["query"](
+        "select reason, raw, kind from quarantine where file = $file and line = $line",
+        {"file": str(zoo[file]), "line": line},
+    )
 
 
 @pytest.mark.parametrize("case", list(CLAIM_CASES))
@@ -204,13 +369,15 @@ def test_good_rows_load_beside_the_bad_ones(zoo):
     assert zoo["query"]("select count(*) from claims where claim_id = 'c1'") == [(1,)]
     assert zoo["query"]("select count(*) from claims where claim_id = 'bad'") == [(0,)]
     assert zoo["query"]("select count(*) from quarantine where reason = 'unknown claim'") == [(0,)]
-    assert zoo["query"]("select count(*) from quarantine where file = $f",
-                        {"f": str(zoo["claims"])}) == [(len(CLAIM_CASES),)]
+    assert zoo["query"](
+        "select count(*) from quarantine where file = $f", {"f": str(zoo["claims"])}
+    ) == [(len(CLAIM_CASES),)]
     result = counts(zoo["result"])
     assert result["claims_loaded"] == 1 + len(DATE_CASES)
     assert result["outcomes_loaded"] == 1 + len(VERDICTS) + sum(loads for *_, loads in DATE_CASES)
-    assert result["quarantined"] == (len(CLAIM_CASES) + len(OUTCOME_CASES)
-                                     + sum(not loads for *_, loads in DATE_CASES))
+    assert result["quarantined"] == (
+        len(CLAIM_CASES) + len(OUTCOME_CASES) + sum(not loads for *_, loads in DATE_CASES)
+    )
 
 
 @pytest.mark.parametrize("verdict, stored", VERDICTS)
@@ -223,8 +390,9 @@ def test_every_verdict_of_the_contract_loads(verdict, stored, zoo):
 # ----------------------------------------------------------------------------- dates
 
 
-@pytest.mark.parametrize("case", range(len(DATE_CASES)),
-                         ids=[f"{p} vs {a}" for p, a, _ in DATE_CASES])
+@pytest.mark.parametrize(
+    "case", range(len(DATE_CASES)), ids=[f"{p} vs {a}" for p, a, _ in DATE_CASES]
+)
 def test_outcome_dates_compare_with_the_claim_by_utc_calendar_day(case, zoo):
     loads = DATE_CASES[case][2]
     loaded = zoo["query"]("select count(*) from outcomes where claim_id = $id", {"id": f"d{case}"})
@@ -238,32 +406,59 @@ def test_outcome_dates_compare_with_the_claim_by_utc_calendar_day(case, zoo):
 
 
 def test_spaces_around_fields_are_dropped(warehouse, tmp_path, rows, ingest_ok, query):
-    claims = rows.jsonl(tmp_path / "claims.jsonl", [
-        rows.claim(" c1 ", published_at=" 2025-05-29 ", source="  Steve Witkoff\u00a0",
-                   outlet="\u3000Axios", text="  kept as written  ", story=" "),
-        rows.claim("c2", text=" "), rows.claim("c3", text="\u00a0\u3000 ")])
-    outcomes = rows.jsonl(tmp_path / "outcomes.jsonl", [
-        {"claim_id": "c1 ", "event": " Rated ", "at": "2025-05-30 ", "by": " PolitiFact ",
-         "verdict": " False "}])
+    claims = rows.jsonl(
+        tmp_path / "claims.jsonl",
+        [
+            rows.claim(
+                " c1 ",
+                published_at=" 2025-05-29 ",
+                source="  Steve Witkoff\u00a0",
+                outlet="\u3000Axios",
+                text="  kept as written  ",
+                story=" ",
+            ),
+            rows.claim("c2", text=" "),
+            rows.claim("c3", text="\u00a0\u3000 "),
+        ],
+    )
+    outcomes = rows.jsonl(
+        tmp_path / "outcomes.jsonl",
+        [
+            {
+                "claim_id": "c1 ",
+                "event": " Rated ",
+                "at": "2025-05-30 ",
+                "by": " PolitiFact ",
+                "verdict": " False ",
+            }
+        ],
+    )
 
     ingest_ok(claims, outcomes)
 
-    assert query("select claim_id, published_at::date, source, outlet, text, story from claims") == [
-        ("c1", dt.date(2025, 5, 29), "Steve Witkoff", "Axios", "  kept as written  ", None)]
+    assert query(
+        "select claim_id, published_at::date, source, outlet, text, story from claims"
+    ) == [("c1", dt.date(2025, 5, 29), "Steve Witkoff", "Axios", "  kept as written  ", None)]
     assert query('select claim_id, event, "by", verdict from outcomes') == [
-        ("c1", "rated", "PolitiFact", "false")]
+        ("c1", "rated", "PolitiFact", "false")
+    ]
     assert query("select reason from quarantine") == [("empty text",), ("empty text",)]
 
 
 def test_datetimes_are_stored_in_utc(warehouse, tmp_path, rows, ingest_ok, query):
-    claims = rows.jsonl(tmp_path / "claims.jsonl",
-                        [rows.claim("c1", published_at="2025-05-30T01:00:00+03:00"),
-                         rows.claim("c2", published_at="2025-05-30"),
-                         rows.claim("c3", published_at="2025-05-30T12:00:00+0530"),
-                         rows.claim("c4", published_at="2025-05-30T12:00:00+14:00"),
-                         rows.claim("c5", published_at="2025-05-30T12:00:00Z")])
-    outcomes = rows.jsonl(tmp_path / "outcomes.jsonl",
-                          [rows.outcome("c1", at="2025-05-30T12:00:00-04:00")])
+    claims = rows.jsonl(
+        tmp_path / "claims.jsonl",
+        [
+            rows.claim("c1", published_at="2025-05-30T01:00:00+03:00"),
+            rows.claim("c2", published_at="2025-05-30"),
+            rows.claim("c3", published_at="2025-05-30T12:00:00+0530"),
+            rows.claim("c4", published_at="2025-05-30T12:00:00+14:00"),
+            rows.claim("c5", published_at="2025-05-30T12:00:00Z"),
+        ],
+    )
+    outcomes = rows.jsonl(
+        tmp_path / "outcomes.jsonl", [rows.outcome("c1", at="2025-05-30T12:00:00-04:00")]
+    )
 
     ingest_ok(claims, outcomes)
 
@@ -284,8 +479,9 @@ def test_an_outcome_waits_for_its_claim_and_loads_when_the_claim_arrives(
     warehouse, tmp_path, rows, ingest_ok, query
 ):
     first = rows.jsonl(tmp_path / "claims1.jsonl", [rows.claim("c1")])
-    outcomes = rows.jsonl(tmp_path / "outcomes.jsonl",
-                          [rows.outcome("c1"), rows.outcome("c2", by="Steve Witkoff")])
+    outcomes = rows.jsonl(
+        tmp_path / "outcomes.jsonl", [rows.outcome("c1"), rows.outcome("c2", by="Steve Witkoff")]
+    )
 
     result = ingest_ok(first, outcomes)
 
@@ -300,7 +496,9 @@ def test_an_outcome_waits_for_its_claim_and_loads_when_the_claim_arrives(
     assert counts(result)["outcomes_loaded"] == 1
     assert counts(result)["waiting"] == 0
     assert query('select claim_id, "by" from outcomes order by claim_id') == [
-        ("c1", "Hamas"), ("c2", "Steve Witkoff")]
+        ("c1", "Hamas"),
+        ("c2", "Steve Witkoff"),
+    ]
     assert query("select count(*) from quarantine") == [(0,)]
 
 
@@ -360,15 +558,22 @@ def test_reingesting_keeps_waiting_rows_as_they_were(
 
 
 def test_reingesting_the_same_files_changes_nothing(warehouse, tmp_path, rows, ingest_ok, snapshot):
-    claims = rows.jsonl(tmp_path / "claims.jsonl", [
-        rows.claim("c1"), rows.claim("c2", source="a Palestinian official",
-                                     outlet="The Times of Israel"),
-        rows.claim("bad", text=None),
-    ])
-    outcomes = rows.jsonl(tmp_path / "outcomes.jsonl", [
-        rows.outcome("c1"), rows.outcome("c1", event="rated", verdict="false", by=None),
-        rows.outcome("c2", event="exploded"),
-    ])
+    claims = rows.jsonl(
+        tmp_path / "claims.jsonl",
+        [
+            rows.claim("c1"),
+            rows.claim("c2", source="a Palestinian official", outlet="The Times of Israel"),
+            rows.claim("bad", text=None),
+        ],
+    )
+    outcomes = rows.jsonl(
+        tmp_path / "outcomes.jsonl",
+        [
+            rows.outcome("c1"),
+            rows.outcome("c1", event="rated", verdict="false", by=None),
+            rows.outcome("c2", event="exploded"),
+        ],
+    )
     ingest_ok(claims, outcomes)
     before = snapshot()
     assert len(before["claims"]) == 2 and len(before["outcomes"]) == 2
@@ -380,8 +585,14 @@ def test_reingesting_the_same_files_changes_nothing(warehouse, tmp_path, rows, i
     summary = counts(result)
     summary.pop("quarantined")  # the bad rows are bad again; whether they count is a wording choice
     assert summary == {
-        "files": 2, "claims_loaded": 0, "claims_updated": 0, "claims_unchanged": 2,
-        "outcomes_loaded": 0, "outcomes_updated": 0, "outcomes_unchanged": 2, "waiting": 0,
+        "files": 2,
+        "claims_loaded": 0,
+        "claims_updated": 0,
+        "claims_unchanged": 2,
+        "outcomes_loaded": 0,
+        "outcomes_updated": 0,
+        "outcomes_unchanged": 2,
+        "waiting": 0,
     }
 
 
@@ -391,32 +602,46 @@ def test_a_numeric_verdict_written_another_way_is_not_an_update(
     # A CSV writer gives 0, a JSON one 0.0: the same verdict, so loading the other file after
     # the first changes nothing. A different number is an update.
     claims = rows.jsonl(tmp_path / "claims.jsonl", [rows.claim("c1"), rows.claim("c2")])
-    as_csv = rows.csv(tmp_path / "outcomes.csv", [
-        {"claim_id": "c1", "event": "rated", "at": "2025-05-30", "by": "", "verdict": "0"},
-        {"claim_id": "c2", "event": "rated", "at": "2025-05-30", "by": "", "verdict": "1"},
-    ])
+    as_csv = rows.csv(
+        tmp_path / "outcomes.csv",
+        [
+            {"claim_id": "c1", "event": "rated", "at": "2025-05-30", "by": "", "verdict": "0"},
+            {"claim_id": "c2", "event": "rated", "at": "2025-05-30", "by": "", "verdict": "1"},
+        ],
+    )
     ingest_ok(claims, as_csv)
     as_json = tmp_path / "outcomes.jsonl"
     as_json.write_text(
         '{"claim_id": "c1", "event": "rated", "at": "2025-05-30", "by": "", "verdict": -0.0}\n'
-        '{"claim_id": "c2", "event": "rated", "at": "2025-05-30", "by": "", "verdict": 0.5}\n')
+        '{"claim_id": "c2", "event": "rated", "at": "2025-05-30", "by": "", "verdict": 0.5}\n'
+    )
 
     summary = counts(ingest_ok(as_json))
 
     assert (summary["outcomes_unchanged"], summary["outcomes_updated"]) == (1, 1)
     assert query("select claim_id, verdict from outcomes order by claim_id") == [
-        ("c1", "0"), ("c2", "0.5")]
+        ("c1", "0"),
+        ("c2", "0.5"),
+    ]
 
 
 def test_a_known_claim_id_with_new_content_updates_the_claim(
     warehouse, tmp_path, rows, ingest_ok, query
 ):
-    ingest_ok(rows.jsonl(tmp_path / "v1.jsonl", [
-        rows.claim("c1", source="Steve Whitcoff", text="first version"), rows.claim("c2")]))
+    ingest_ok(
+        rows.jsonl(
+            tmp_path / "v1.jsonl",
+            [rows.claim("c1", source="Steve Whitcoff", text="first version"), rows.claim("c2")],
+        )
+    )
     [(old_source_id,)] = query("select source_id from claims where claim_id = 'c1'")
 
-    result = ingest_ok(rows.jsonl(tmp_path / "v2.jsonl", [
-        rows.claim("c1", source="Steve Witkoff", text="second version"), rows.claim("c2")]))
+    result = ingest_ok(
+        rows.jsonl(
+            tmp_path / "v2.jsonl",
+            [rows.claim("c1", source="Steve Witkoff", text="second version"), rows.claim("c2")],
+        )
+    )
 
     assert counts(result)["claims_updated"] == 1
     assert counts(result)["claims_unchanged"] == 1
@@ -441,7 +666,9 @@ def test_within_one_file_the_last_row_for_an_id_wins(
     result = ingest_ok(path)
 
     assert query("select claim_id, text from claims order by claim_id") == [
-        ("c1", "last"), ("c2", "The proposal is still on the table.")]
+        ("c1", "last"),
+        ("c2", "The proposal is still on the table."),
+    ]
     assert counts(result)["claims_loaded"] == 2
 
 
@@ -451,20 +678,26 @@ def test_outcome_identity_is_claim_event_at_and_by_with_missing_by_empty(
     claims = rows.jsonl(tmp_path / "claims.jsonl", [rows.claim("c1")])
     ingest_ok(claims, rows.jsonl(tmp_path / "o1.jsonl", [rows.outcome("c1", by=None)]))
 
-    same = rows.jsonl(tmp_path / "o2.jsonl", [
-        rows.outcome("c1", by=""),                            # missing by == empty by
-        rows.outcome("c1", by=None, at="2025-05-30T00:00:00Z"),  # the same instant
-    ])
+    same = rows.jsonl(
+        tmp_path / "o2.jsonl",
+        [
+            rows.outcome("c1", by=""),  # missing by == empty by
+            rows.outcome("c1", by=None, at="2025-05-30T00:00:00Z"),  # the same instant
+        ],
+    )
     result = ingest_ok(same)
     assert counts(result)["outcomes_loaded"] == 0
     assert counts(result)["outcomes_unchanged"] == 1
     assert query('select "by" from outcomes') == [("",)]
 
-    other = rows.jsonl(tmp_path / "o3.jsonl", [
-        rows.outcome("c1", by="Hamas"),                        # another by
-        rows.outcome("c1", by=None, at="2025-05-31"),          # another day
-        rows.outcome("c1", by=None, event="contradicted"),     # another event
-    ])
+    other = rows.jsonl(
+        tmp_path / "o3.jsonl",
+        [
+            rows.outcome("c1", by="Hamas"),  # another by
+            rows.outcome("c1", by=None, at="2025-05-31"),  # another day
+            rows.outcome("c1", by=None, event="contradicted"),  # another event
+        ],
+    )
     result = ingest_ok(other)
     assert counts(result)["outcomes_loaded"] == 3
     assert query("select count(*) from outcomes") == [(4,)]
@@ -474,20 +707,26 @@ def test_an_outcome_with_new_evidence_updates_in_place(warehouse, tmp_path, rows
     claims = rows.jsonl(tmp_path / "claims.jsonl", [rows.claim("c1")])
     ingest_ok(claims, rows.jsonl(tmp_path / "o1.jsonl", [rows.outcome("c1", note="first")]))
 
-    result = ingest_ok(rows.jsonl(tmp_path / "o2.jsonl", [
-        rows.outcome("c1", note="second", url="https://example.org/denial")]))
+    result = ingest_ok(
+        rows.jsonl(
+            tmp_path / "o2.jsonl",
+            [rows.outcome("c1", note="second", url="https://example.org/denial")],
+        )
+    )
 
     assert counts(result)["outcomes_updated"] == 1
     assert query('select "by", note, url from outcomes') == [
-        ("Hamas", "second", "https://example.org/denial")]
+        ("Hamas", "second", "https://example.org/denial")
+    ]
 
 
 def test_within_one_file_the_last_outcome_row_for_a_key_wins(
     warehouse, tmp_path, rows, ingest_ok, query
 ):
     claims = rows.jsonl(tmp_path / "claims.jsonl", [rows.claim("c1")])
-    outcomes = rows.jsonl(tmp_path / "o.jsonl", [
-        rows.outcome("c1", note="first"), rows.outcome("c1", note="last")])
+    outcomes = rows.jsonl(
+        tmp_path / "o.jsonl", [rows.outcome("c1", note="first"), rows.outcome("c1", note="last")]
+    )
 
     ingest_ok(claims, outcomes)
 
@@ -497,25 +736,41 @@ def test_within_one_file_the_last_outcome_row_for_a_key_wins(
 # ----------------------------------------------------------------------------- scripts
 
 
-ARABIC = {"source": "مسؤول فلسطيني", "outlet": "الجزيرة", "text": "قال مسؤول إن المحادثات متوقفة",
-          "affiliation": "فلسطيني", "subject": "ستيف ويتكوف"}
-HEBREW = {"source": "גורם ישראלי בכיר", "outlet": "הארץ", "text": "המשא ומתן תקוע",
-          "affiliation": "ישראלי", "subject": "חמאס"}
+ARABIC = {
+    "source": "مسؤول فلسطيني",
+    "outlet": "الجزيرة",
+    "text": "قال مسؤول إن المحادثات متوقفة",
+    "affiliation": "فلسطيني",
+    "subject": "ستيف ويتكوف",
+}
+HEBREW = {
+    "source": "גורם ישראלי בכיר",
+    "outlet": "הארץ",
+    "text": "המשא ומתן תקוע",
+    "affiliation": "ישראלי",
+    "subject": "חמאס",
+}
 
 
 def test_hebrew_and_arabic_text_and_sources_load_intact(
     warehouse, tmp_path, rows, ingest_ok, query
 ):
     fields = ("source", "outlet", "text", "affiliation", "subject")
-    files = [getattr(rows, fmt)(tmp_path / f"claims.{fmt}",
-                                [rows.claim(f"ar-{fmt}", **ARABIC), rows.claim(f"he-{fmt}", **HEBREW)])
-             for fmt in ("jsonl", "csv", "parquet")]
+    files = [
+        getattr(rows, fmt)(
+            tmp_path / f"claims.{fmt}",
+            [rows.claim(f"ar-{fmt}", **ARABIC), rows.claim(f"he-{fmt}", **HEBREW)],
+        )
+        for fmt in ("jsonl", "csv", "parquet")
+    ]
 
     ingest_ok(*files)
 
-    stored = query(f"select claim_id, {', '.join('c.' + f for f in fields)}, source_key, "
-                   "source_name from claims as c join identified_claims using (claim_id) "
-                   "order by claim_id")
+    stored = query(
+        f"select claim_id, {', '.join('c.' + f for f in fields)}, source_key, "
+        "source_name from claims as c join identified_claims using (claim_id) "
+        "order by claim_id"
+    )
     assert stored == [
         (f"{lang}-{fmt}", *[given[k] for k in fields], given["source"], given["source"])
         for lang, given in (("ar", ARABIC), ("he", HEBREW))
@@ -531,25 +786,33 @@ def test_hebrew_and_arabic_text_and_sources_load_intact(
 
 
 def test_csv_claims_and_outcomes(warehouse, tmp_path, rows, ingest_ok, query):
-    claims = rows.csv(tmp_path / "claims.csv", [
-        rows.claim("c1", text='he said, "no"'), rows.claim("c2", published_at="2025-13-45")])
-    outcomes = rows.csv(tmp_path / "outcomes.csv", [
-        {"claim_id": "c1", "event": "rated", "at": "2025-05-30", "by": "", "verdict": "0.7"},
-        {"claim_id": "c1", "event": "denied", "at": "2025-05-30", "by": "Hamas", "verdict": ""},
-    ])
+    claims = rows.csv(
+        tmp_path / "claims.csv",
+        [rows.claim("c1", text='he said, "no"'), rows.claim("c2", published_at="2025-13-45")],
+    )
+    outcomes = rows.csv(
+        tmp_path / "outcomes.csv",
+        [
+            {"claim_id": "c1", "event": "rated", "at": "2025-05-30", "by": "", "verdict": "0.7"},
+            {"claim_id": "c1", "event": "denied", "at": "2025-05-30", "by": "Hamas", "verdict": ""},
+        ],
+    )
 
     ingest_ok(claims, outcomes)
 
     assert query("select claim_id, text from claims") == [("c1", 'he said, "no"')]
     assert query('select event, "by", verdict from outcomes order by event') == [
-        ("denied", "Hamas", None), ("rated", "", "0.7")]
+        ("denied", "Hamas", None),
+        ("rated", "", "0.7"),
+    ]
     # the header is line 1, so the second data row is line 3
     [(line, reason)] = query("select line, reason from quarantine")
     assert line == 3 and "2025-13-45" in reason
 
 
-@pytest.mark.parametrize("malformed", ["bad,2025-05-29,Hamas,Axios,text,extra field",
-                                       "bad,2025-05-29,Hamas,Axios"])
+@pytest.mark.parametrize(
+    "malformed", ["bad,2025-05-29,Hamas,Axios,text,extra field", "bad,2025-05-29,Hamas,Axios"]
+)
 def test_a_malformed_csv_row_is_quarantined_and_the_rest_loads(
     malformed, warehouse, tmp_path, ingest_ok, query
 ):
@@ -572,16 +835,22 @@ def test_rows_after_malformed_csv_rows_keep_their_line_numbers(
     warehouse, tmp_path, ingest_ok, query
 ):
     path = tmp_path / "claims.csv"
-    path.write_text("\n".join([
-        "claim_id,published_at,source,outlet,text",          # line 1
-        "c1,2025-05-29,Steve Witkoff,Axios,fine",            # 2
-        "bad,2025-05-29,Hamas,Axios,text,extra field",       # 3 malformed
-        "bad,2025-05-29,Hamas",                              # 4 malformed
-        "c2,2025-13-45,Steve Witkoff,Axios,unreal date",     # 5 well formed, invalid
-        "c3,2025-05-29,Steve Witkoff,Axios,fine",            # 6
-        "bad,2025-05-29,Hamas,Axios,text,extra,fields",      # 7 malformed
-        "c4,,Steve Witkoff,Axios,no date",                   # 8 well formed, invalid
-    ]) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(
+            [
+                "claim_id,published_at,source,outlet,text",  # line 1
+                "c1,2025-05-29,Steve Witkoff,Axios,fine",  # 2
+                "bad,2025-05-29,Hamas,Axios,text,extra field",  # 3 malformed
+                "bad,2025-05-29,Hamas",  # 4 malformed
+                "c2,2025-13-45,Steve Witkoff,Axios,unreal date",  # 5 well formed, invalid
+                "c3,2025-05-29,Steve Witkoff,Axios,fine",  # 6
+                "bad,2025-05-29,Hamas,Axios,text,extra,fields",  # 7 malformed
+                "c4,,Steve Witkoff,Axios,no date",  # 8 well formed, invalid
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
 
     ingest_ok(path)
 
@@ -594,19 +863,28 @@ def test_rows_after_malformed_csv_rows_keep_their_line_numbers(
 CSV_HEADER = "claim_id,published_at,source,outlet,text"
 
 
-@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r", ""],
-                         ids=["lf", "crlf", "cr", "no-final-newline"])
-@pytest.mark.parametrize("broken", [
-    'c2,2025-05-29,Hamas,Axios,"an open quote',
-    'c2,2025-05-29,"Hamas,Axios,an open quote',
-], ids=["last-field", "middle-field"])
+@pytest.mark.parametrize(
+    "ending", ["\n", "\r\n", "\r", ""], ids=["lf", "crlf", "cr", "no-final-newline"]
+)
+@pytest.mark.parametrize(
+    "broken",
+    [
+        'c2,2025-05-29,Hamas,Axios,"an open quote',
+        'c2,2025-05-29,"Hamas,Axios,an open quote',
+    ],
+    ids=["last-field", "middle-field"],
+)
 def test_a_quote_left_open_to_the_end_of_a_csv_file_is_quarantined_not_lost(
     broken, ending, warehouse, tmp_path, ingest_ok, query
 ):
     # DuckDB's CSV reader drops the rest of a file that ends inside a quoted field, silently:
     # the rows from the open quote on are quarantined as one unfinished record instead.
-    lines = [CSV_HEADER, "c1,2025-05-29,Steve Witkoff,Axios,fine", broken,
-             "c3,2025-05-29,Steve Witkoff,Axios,swallowed by the open quote"]
+    lines = [
+        CSV_HEADER,
+        "c1,2025-05-29,Steve Witkoff,Axios,fine",
+        broken,
+        "c3,2025-05-29,Steve Witkoff,Axios,swallowed by the open quote",
+    ]
     path = tmp_path / "claims.csv"
     path.write_bytes(((ending or "\n").join(lines) + ending).encode())
 
@@ -623,9 +901,19 @@ def test_a_quote_left_open_to_the_end_loses_nothing_when_a_stray_quote_evens_the
     warehouse, tmp_path, ingest_ok, query
 ):
     path = tmp_path / "claims.csv"
-    path.write_text("\n".join([
-        CSV_HEADER, 'v1,2025-05-29,S,Axios,a 5" screen', "v2,2025-05-29,S,Axios,fine",
-        'v3,2025-05-29,S,Axios,"opens', "v4,2025-05-29,S,Axios,four"]) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(
+            [
+                CSV_HEADER,
+                'v1,2025-05-29,S,Axios,a 5" screen',
+                "v2,2025-05-29,S,Axios,fine",
+                'v3,2025-05-29,S,Axios,"opens',
+                "v4,2025-05-29,S,Axios,four",
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
 
     ingest_ok(path)
 
@@ -649,7 +937,9 @@ def test_an_open_quote_swallowing_more_than_duckdb_keeps_of_a_row_is_quarantined
     assert query("select claim_id from claims") == [("u0",)]
     [(line, reason, raw)] = query("select line, reason, raw from quarantine")
     assert line == 3 and "unterminated quote" in reason
-    assert raw.startswith("u1,2025-05-29,S,") and raw.endswith("u399,2025-05-29,S,Axios,text number 399")
+    assert raw.startswith("u1,2025-05-29,S,") and raw.endswith(
+        "u399,2025-05-29,S,Axios,text number 399"
+    )
 
 
 def test_a_malformed_csv_row_longer_than_duckdb_keeps_is_quarantined_whole(
@@ -670,14 +960,25 @@ def test_the_end_mark_text_in_a_csv_file_is_data_like_any_other(
 ):
     mark = ingest.END_MARK
     path = tmp_path / "claims.csv"
-    path.write_text("\n".join([
-        CSV_HEADER, f"c1,2025-05-29,S,Axios,says {mark} here", f'{mark}"',
-        "c2,2025-05-29,S,Axios,fine"]) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(
+            [
+                CSV_HEADER,
+                f"c1,2025-05-29,S,Axios,says {mark} here",
+                f'{mark}"',
+                "c2,2025-05-29,S,Axios,fine",
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
 
     ingest_ok(path)
 
     assert query("select claim_id, text from claims order by 1") == [
-        ("c1", f"says {mark} here"), ("c2", "fine")]
+        ("c1", f"says {mark} here"),
+        ("c2", "fine"),
+    ]
     assert query("select line, raw from quarantine") == [(3, f'{mark}"')]
 
 
@@ -686,8 +987,9 @@ def test_a_long_malformed_row_of_letters_beyond_ascii_is_quarantined_whole(
 ):
     long_row = "a,2025-05-29,S,Axios," + "é" * 12_000 + ",extra field"
     path = tmp_path / "claims.csv"
-    path.write_text(f"{CSV_HEADER}\r\n{long_row}\r\nb,2025-05-29,S,Axios,fine\r\n",
-                    encoding="utf-8")
+    path.write_text(
+        f"{CSV_HEADER}\r\n{long_row}\r\nb,2025-05-29,S,Axios,fine\r\n", encoding="utf-8"
+    )
 
     ingest_ok(path)
 
@@ -697,8 +999,10 @@ def test_a_long_malformed_row_of_letters_beyond_ascii_is_quarantined_whole(
 def test_a_csv_file_mixing_line_ends_loads(warehouse, tmp_path, ingest_ok, query):
     # DuckDB refuses such a file whole; it is read with one kind of line end.
     path = tmp_path / "claims.csv"
-    path.write_bytes(f"{CSV_HEADER}\r\nc1,2025-05-29,S,Axios,a\nc2,2025-05-29,S,Axios,b\r\n"
-                     "c3,2025-13-45,S,Axios,c\n".encode())
+    path.write_bytes(
+        f"{CSV_HEADER}\r\nc1,2025-05-29,S,Axios,a\nc2,2025-05-29,S,Axios,b\r\n"
+        "c3,2025-13-45,S,Axios,c\n".encode()
+    )
 
     ingest_ok(path)
 
@@ -718,8 +1022,10 @@ def test_columns_without_a_name_are_read_and_ignored(warehouse, tmp_path, ingest
 def test_a_gzipped_parquet_file_loads(warehouse, tmp_path, ingest_ok, query):
     plain = tmp_path / "plain.parquet"
     with duckdb.connect() as con:
-        con.execute("copy (select 'p1' as claim_id, '2025-05-29' as published_at, 'S' as source, "
-                    "'Axios' as outlet, 'fine' as text) to '" + str(plain) + "' (format parquet)")
+        con.execute(
+            "copy (select 'p1' as claim_id, '2025-05-29' as published_at, 'S' as source, "
+            "'Axios' as outlet, 'fine' as text) to '" + str(plain) + "' (format parquet)"
+        )
     packed = tmp_path / "claims.parquet.gz"
     packed.write_bytes(gzip.compress(plain.read_bytes()))
 
@@ -730,24 +1036,31 @@ def test_a_gzipped_parquet_file_loads(warehouse, tmp_path, ingest_ok, query):
 
 def test_a_csv_row_of_megabytes_loads(warehouse, tmp_path, ingest_ok, query):
     path = tmp_path / "claims.csv"
-    path.write_text(f'{CSV_HEADER}\nw1,2025-05-29,S,Axios,"{"x" * 3_000_000}"\n'
-                    "w2,2025-05-29,S,Axios,short\n", encoding="utf-8")
+    path.write_text(
+        f'{CSV_HEADER}\nw1,2025-05-29,S,Axios,"{"x" * 3_000_000}"\nw2,2025-05-29,S,Axios,short\n',
+        encoding="utf-8",
+    )
 
     ingest_ok(path)
 
     assert query("select claim_id, length(text) from claims order by 1") == [
-        ("w1", 3_000_000), ("w2", 5)]
+        ("w1", 3_000_000),
+        ("w2", 5),
+    ]
 
 
 def test_blank_lines_before_a_csv_header(warehouse, tmp_path, ingest_ok, query):
     path = tmp_path / "claims.csv"
-    path.write_text(f"\n \n{CSV_HEADER}\nz1,2025-05-29,S,Axios,fine\nbad,row\n"
-                    "z2,2025-13-45,S,Axios,unreal date\n", encoding="utf-8")
+    path.write_text(
+        f"\n \n{CSV_HEADER}\nz1,2025-05-29,S,Axios,fine\nbad,row\n"
+        "z2,2025-13-45,S,Axios,unreal date\n",
+        encoding="utf-8",
+    )
 
     ingest_ok(path)
 
     assert query("select claim_id from claims") == [("z1",)]
-    assert [line for line, in query("select line from quarantine order by line")] == [5, 6]
+    assert [line for (line,) in query("select line from quarantine order by line")] == [5, 6]
 
 
 def test_csv_rows_with_bytes_that_are_not_utf8_are_quarantined_readably(
@@ -777,20 +1090,22 @@ def test_parquet_text_stored_as_bytes_loads_as_text(warehouse, tmp_path, ingest_
         con.execute(
             "copy (select 'k1'::blob as claim_id, '2025-05-29' as published_at, "
             "encode('François') as source, 'Axios' as outlet, encode('said \"hi\"') as text) "
-            "to '" + str(path) + "' (format parquet)")
+            "to '" + str(path) + "' (format parquet)"
+        )
 
     ingest_ok(path)
 
-    assert query("select claim_id, source, text from claims") == [
-        ("k1", "François", 'said "hi"')]
+    assert query("select claim_id, source, text from claims") == [("k1", "François", 'said "hi"')]
 
 
 @pytest.mark.parametrize("given", ["2024-01-01 (BC)", "2024-01-01 BC", "99999-01-01"])
-def test_dates_no_run_could_place_are_quarantined(given, warehouse, tmp_path, ingest_ok, query,
-                                                   trackrecord):
+def test_dates_no_run_could_place_are_quarantined(
+    given, warehouse, tmp_path, ingest_ok, query, trackrecord
+):
     path = tmp_path / "claims.csv"
-    path.write_text(f"{CSV_HEADER}\ny1,{given},S,Axios,odd date\ny2,2024-01-01,S,Axios,fine\n",
-                    encoding="utf-8")
+    path.write_text(
+        f"{CSV_HEADER}\ny1,{given},S,Axios,odd date\ny2,2024-01-01,S,Axios,fine\n", encoding="utf-8"
+    )
 
     ingest_ok(path)
 
@@ -805,14 +1120,24 @@ def test_a_stray_quote_inside_an_unquoted_csv_field_loads_as_text(
 ):
     # An odd number of quotes, but the file ends outside any quoted field: nothing is held.
     path = tmp_path / "claims.csv"
-    path.write_text("\n".join([
-        CSV_HEADER, 'c1,2025-05-29,Steve Witkoff,Axios,a 5" screen',
-        "c2,2025-05-29,Steve Witkoff,Axios,fine"]) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(
+            [
+                CSV_HEADER,
+                'c1,2025-05-29,Steve Witkoff,Axios,a 5" screen',
+                "c2,2025-05-29,Steve Witkoff,Axios,fine",
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
 
     ingest_ok(path)
 
     assert query("select claim_id, text from claims order by 1") == [
-        ("c1", 'a 5" screen'), ("c2", "fine")]
+        ("c1", 'a 5" screen'),
+        ("c2", "fine"),
+    ]
     assert query("select count(*) from quarantine") == [(0,)]
 
 
@@ -877,23 +1202,46 @@ def test_a_malformed_csv_row_across_the_readers_buffers_loses_nothing(
 def test_parquet_claims_and_outcomes_with_typed_columns(
     warehouse, tmp_path, rows, ingest_ok, query
 ):
-    claims = rows.parquet(tmp_path / "claims.parquet", [
-        {"claim_id": "c1", "published_at": dt.date(2025, 5, 29), "source": "Hamas",
-         "outlet": "Al Jazeera", "text": "t"},
-        {"claim_id": "c2", "published_at": dt.date(2025, 5, 30), "source": "Hamas",
-         "outlet": "Al Jazeera", "text": "t"},
-    ])
-    outcomes = rows.parquet(tmp_path / "outcomes.parquet", [
-        {"claim_id": "c1", "event": "rated",
-         "at": dt.datetime(2025, 5, 30, 1, 0, tzinfo=dt.timezone.utc), "verdict": 0.7},
-    ])
+    claims = rows.parquet(
+        tmp_path / "claims.parquet",
+        [
+            {
+                "claim_id": "c1",
+                "published_at": dt.date(2025, 5, 29),
+                "source": "Hamas",
+                "outlet": "Al Jazeera",
+                "text": "t",
+            },
+            {
+                "claim_id": "c2",
+                "published_at": dt.date(2025, 5, 30),
+                "source": "Hamas",
+                "outlet": "Al Jazeera",
+                "text": "t",
+            },
+        ],
+    )
+    outcomes = rows.parquet(
+        tmp_path / "outcomes.parquet",
+        [
+            {
+                "claim_id": "c1",
+                "event": "rated",
+                "at": dt.datetime(2025, 5, 30, 1, 0, tzinfo=dt.UTC),
+                "verdict": 0.7,
+            },
+        ],
+    )
 
     ingest_ok(claims, outcomes)
 
     assert query("select claim_id, published_at from claims order by 1") == [
-        ("c1", dt.datetime(2025, 5, 29)), ("c2", dt.datetime(2025, 5, 30))]
+        ("c1", dt.datetime(2025, 5, 29)),
+        ("c2", dt.datetime(2025, 5, 30)),
+    ]
     assert query('select "at", verdict, "by" from outcomes') == [
-        (dt.datetime(2025, 5, 30, 1, 0), "0.7", "")]
+        (dt.datetime(2025, 5, 30, 1, 0), "0.7", "")
+    ]
 
 
 def test_a_jsonl_file_with_a_byte_order_mark_and_crlf_lines_loads(
@@ -923,15 +1271,21 @@ def test_a_line_that_is_not_utf8_is_quarantined_and_the_others_load(
     warehouse, tmp_path, rows, ingest_ok, query
 ):
     path = tmp_path / "claims.jsonl"
-    good = [json.dumps(rows.claim(claim_id), ensure_ascii=False).encode() for claim_id in ("c1", "c3")]
-    latin1 = json.dumps(rows.claim("c2", source="José Ramírez"), ensure_ascii=False).encode("latin-1")
-    fffd = json.dumps(rows.claim("c4", text="a real \ufffd in the text"), ensure_ascii=False).encode()
+    good = [
+        json.dumps(rows.claim(claim_id), ensure_ascii=False).encode() for claim_id in ("c1", "c3")
+    ]
+    latin1 = json.dumps(rows.claim("c2", source="José Ramírez"), ensure_ascii=False).encode(
+        "latin-1"
+    )
+    fffd = json.dumps(
+        rows.claim("c4", text="a real \ufffd in the text"), ensure_ascii=False
+    ).encode()
     path.write_bytes(b"\n".join([good[0], latin1, good[1], fffd]) + b"\n")
 
     ingest_ok(path)
 
     assert query("select claim_id from claims order by 1") == [("c1",), ("c3",), ("c4",)]
-    (line, reason, raw), = query("select line, reason, raw from quarantine")
+    ((line, reason, raw),) = query("select line, reason, raw from quarantine")
     assert (line, reason) == (2, ingest.NOT_UTF8)
     assert '"c2"' in raw and "Jos\ufffd" in raw
 
@@ -952,8 +1306,10 @@ def test_a_byte_order_mark_is_not_part_of_the_first_row_when_read_line_by_line(
 def test_quarantine_names_a_gzipped_file_as_given_not_its_decompressed_copy(
     warehouse, tmp_path, rows, ingest_ok, query
 ):
-    claims = rows.jsonl(tmp_path / "claims.jsonl.gz",
-                        [rows.claim("c1"), rows.claim("c2", published_at="2025-13-01")])
+    claims = rows.jsonl(
+        tmp_path / "claims.jsonl.gz",
+        [rows.claim("c1"), rows.claim("c2", published_at="2025-13-01")],
+    )
 
     ingest_ok(claims)
 
@@ -984,7 +1340,10 @@ def test_a_file_name_with_wildcard_characters_is_read_as_itself(
     ingest_ok(folder / "claims[1].jsonl", folder / "claims1.jsonl", folder / "claims*.csv")
 
     assert query("select claim_id from claims order by 1") == [
-        ("bracketed",), ("plain",), ("starred",)]
+        ("bracketed",),
+        ("plain",),
+        ("starred",),
+    ]
 
 
 def test_a_not_utf8_file_with_windows_line_ends_quarantines_rows_without_the_carriage_return(
@@ -995,13 +1354,17 @@ def test_a_not_utf8_file_with_windows_line_ends_quarantines_rows_without_the_car
     waiting = json.dumps(rows.outcome("z2"))
     path.write_bytes(bad.encode("latin-1") + b"\r\n" + waiting.encode() + b"\r\n")
     ingest_ok(path)
-    assert query("select line, raw from quarantine where reason = 'unknown claim'") == [(2, waiting)]
+    assert query("select line, raw from quarantine where reason = 'unknown claim'") == [
+        (2, waiting)
+    ]
 
     # Once the byte is mended, the held row is recognised as the same row, not held twice.
     path.write_bytes(bad.encode("utf-8") + b"\r\n" + waiting.encode() + b"\r\n")
     ingest_ok(path)
     assert query("select line from quarantine where reason = 'unknown claim' order by line") == [
-        (1,), (2,)]
+        (1,),
+        (2,),
+    ]
 
 
 def test_a_clean_jsonl_file_is_read_in_one_pass_by_the_json_reader(warehouse, tmp_path, rows):
@@ -1018,10 +1381,12 @@ def test_a_clean_jsonl_file_is_read_in_one_pass_by_the_json_reader(warehouse, tm
     assert ingest._stage_fast(con, claims, 0, "claims", str(claims))
     ingest._define_claim_changes(con, repeats=0)
     assert ingest._stage_fast(con, outcomes, 1, "outcomes", str(outcomes))
-    assert con.execute("select claim_id, reason, change from staged_claims order by 1").fetchall() == [
-        ("c1", None, "new"), ("c2", None, "new")]
-    assert con.execute("select claim_id, event, reason, change from staged_outcomes").fetchall() == [
-        ("c1", "denied", None, "new")]
+    assert con.execute(
+        "select claim_id, reason, change from staged_claims order by 1"
+    ).fetchall() == [("c1", None, "new"), ("c2", None, "new")]
+    assert con.execute(
+        "select claim_id, event, reason, change from staged_outcomes"
+    ).fetchall() == [("c1", "denied", None, "new")]
     con.close()
 
 
@@ -1100,9 +1465,13 @@ def test_a_fixed_row_leaves_quarantine_when_its_claim_loads_from_the_same_file(
 def test_outcomes_are_checked_again_when_their_claims_date_changes(
     warehouse, tmp_path, rows, ingest_ok, query
 ):
-    events = rows.jsonl(tmp_path / "outcomes.jsonl", [
-        rows.outcome("c1", event="denied", at="2025-06-02T10:00:00.500+02:00"),
-        rows.outcome("c1", event="confirmed", at="2025-06-05", by="Reuters", verdict=None)])
+    events = rows.jsonl(
+        tmp_path / "outcomes.jsonl",
+        [
+            rows.outcome("c1", event="denied", at="2025-06-02T10:00:00.500+02:00"),
+            rows.outcome("c1", event="confirmed", at="2025-06-05", by="Reuters", verdict=None),
+        ],
+    )
     claims = tmp_path / "claims.jsonl"
     ingest_ok(rows.jsonl(claims, [rows.claim("c1", published_at="2025-06-01")]), events)
     assert query("select count(*) from outcomes") == [(2,)]
@@ -1113,7 +1482,9 @@ def test_outcomes_are_checked_again_when_their_claims_date_changes(
     assert counts(later)["quarantined"] == 1
     assert query("select event from outcomes") == [("confirmed",)]
     [(reason, raw)] = query("select reason, raw from quarantine")
-    assert reason.startswith("outcome dated before its claim was published (2025-06-02 < 2025-06-03")
+    assert reason.startswith(
+        "outcome dated before its claim was published (2025-06-02 < 2025-06-03"
+    )
     assert json.loads(raw)["event"] == "denied"
 
     # moved later again: the held event is checked again, and is not held a second time
@@ -1157,8 +1528,10 @@ def test_an_outcome_rejected_as_early_loads_when_its_claims_date_is_corrected(
     warehouse, tmp_path, rows, ingest_ok, query
 ):
     claims = tmp_path / "claims.jsonl"
-    ingest_ok(rows.jsonl(claims, [rows.claim("c1", published_at="2025-06-10")]),
-              rows.jsonl(tmp_path / "outcomes.jsonl", [rows.outcome("c1", at="2025-06-02")]))
+    ingest_ok(
+        rows.jsonl(claims, [rows.claim("c1", published_at="2025-06-10")]),
+        rows.jsonl(tmp_path / "outcomes.jsonl", [rows.outcome("c1", at="2025-06-02")]),
+    )
     assert query("select count(*) from outcomes") == [(0,)]
 
     ingest_ok(rows.jsonl(claims, [rows.claim("c1", published_at="2025-06-01")]))
@@ -1170,9 +1543,14 @@ def test_an_outcome_rejected_as_early_loads_when_its_claims_date_is_corrected(
 def test_an_invalid_last_row_for_an_id_wins_and_no_earlier_row_of_it_loads(
     warehouse, tmp_path, rows, ingest_ok, query
 ):
-    claims = rows.jsonl(tmp_path / "claims.jsonl", [
-        rows.claim("c1", text="first"), rows.claim("c2"),
-        rows.claim("c1", published_at="2025-13-45")])
+    claims = rows.jsonl(
+        tmp_path / "claims.jsonl",
+        [
+            rows.claim("c1", text="first"),
+            rows.claim("c2"),
+            rows.claim("c1", published_at="2025-13-45"),
+        ],
+    )
     outcomes = rows.jsonl(tmp_path / "outcomes.jsonl", [rows.outcome("c1"), rows.outcome("c2")])
 
     ingest_ok(claims, outcomes)
@@ -1181,7 +1559,8 @@ def test_an_invalid_last_row_for_an_id_wins_and_no_earlier_row_of_it_loads(
     assert query("select claim_id, line from quarantine where kind = 'claims'") == [("c1", 3)]
     # c1's outcome waits for a claim c1 that loads
     assert query("select claim_id, reason from quarantine where kind = 'outcomes'") == [
-        ("c1", "unknown claim")]
+        ("c1", "unknown claim")
+    ]
 
 
 def test_an_invalid_row_in_a_later_file_does_not_undo_a_valid_one_in_an_earlier_file(
@@ -1247,13 +1626,23 @@ def test_a_glob_or_folder_without_input_files_is_bad_input(pattern, tmp_path, tr
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("trackrecord: error: ")
 
 
-@pytest.mark.parametrize("name, content, says", [
-    ("claims.csv", f'{CSV_HEADER.replace("text", chr(34) + "text")}\nq1,2025-05-29,S,Axios,a\n',
-     "quote that never closes"),
-    ("claims.csv", f"{CSV_HEADER},text\nc1,2025-05-29,S,Axios,a,b\n", "names text more than once"),
-    ("claims.jsonl", '[1, 2]\n{broken\n"text"\n', "no line is a JSON object"),
-    ("claims.tsv", "claim_id\tpublished_at\nc1\t2025-05-29\n", "not a file type"),
-])
+@pytest.mark.parametrize(
+    "name, content, says",
+    [
+        (
+            "claims.csv",
+            f"{CSV_HEADER.replace('text', chr(34) + 'text')}\nq1,2025-05-29,S,Axios,a\n",
+            "quote that never closes",
+        ),
+        (
+            "claims.csv",
+            f"{CSV_HEADER},text\nc1,2025-05-29,S,Axios,a,b\n",
+            "names text more than once",
+        ),
+        ("claims.jsonl", '[1, 2]\n{broken\n"text"\n', "no line is a JSON object"),
+        ("claims.tsv", "claim_id\tpublished_at\nc1\t2025-05-29\n", "not a file type"),
+    ],
+)
 def test_a_file_whose_rows_cannot_be_told_apart_stops_the_ingest(
     name, content, says, tmp_path, rows, trackrecord, db
 ):
@@ -1280,14 +1669,18 @@ def test_a_damaged_gzip_file_stops_the_ingest_naming_it(tmp_path, rows, trackrec
     assert str(bad) in result.stderr and "gzip" in result.stderr
 
 
-def test_json_nested_deeper_than_python_reads_is_quarantined(
-    warehouse, tmp_path, ingest_ok, query
-):
-    good = {"claim_id": "d1", "published_at": "2025-05-29", "source": "S", "outlet": "Axios",
-            "text": "fine"}
+def test_json_nested_deeper_than_python_reads_is_quarantined(warehouse, tmp_path, ingest_ok, query):
+    good = {
+        "claim_id": "d1",
+        "published_at": "2025-05-29",
+        "source": "S",
+        "outlet": "Axios",
+        "text": "fine",
+    }
     path = tmp_path / "claims.jsonl"
-    path.write_text('{"claim_id":' + "[" * 5000 + "]" * 5000 + "}\n" + json.dumps(good) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        '{"claim_id":' + "[" * 5000 + "]" * 5000 + "}\n" + json.dumps(good) + "\n", encoding="utf-8"
+    )
 
     ingest_ok(path)
 
@@ -1299,10 +1692,14 @@ def test_a_json_lines_file_opening_with_many_broken_lines_still_loads_its_good_r
     warehouse, tmp_path, ingest_ok, query
 ):
     path = tmp_path / "claims.jsonl"
-    good = {"claim_id": "j1", "published_at": "2025-05-29", "source": "S", "outlet": "Axios",
-            "text": "fine"}
-    path.write_text('{"claim_id":\n' * 1200 + "\n" * 5 + json.dumps(good) + "\n",
-                    encoding="utf-8")
+    good = {
+        "claim_id": "j1",
+        "published_at": "2025-05-29",
+        "source": "S",
+        "outlet": "Axios",
+        "text": "fine",
+    }
+    path.write_text('{"claim_id":\n' * 1200 + "\n" * 5 + json.dumps(good) + "\n", encoding="utf-8")
 
     ingest_ok(path)
 
@@ -1344,8 +1741,10 @@ def test_a_file_without_claim_or_outcome_columns_does_not_create_the_warehouse(
 def test_input_of_which_no_row_could_load_exits_2_and_still_quarantines(
     warehouse, tmp_path, rows, trackrecord, query
 ):
-    path = rows.jsonl(tmp_path / "claims.jsonl", [
-        rows.claim("c1", text=None), rows.claim("c2", published_at="2025-13-45")])
+    path = rows.jsonl(
+        tmp_path / "claims.jsonl",
+        [rows.claim("c1", text=None), rows.claim("c2", published_at="2025-13-45")],
+    )
 
     result = trackrecord("ingest", path)
 
@@ -1355,7 +1754,9 @@ def test_input_of_which_no_row_could_load_exits_2_and_still_quarantines(
     assert "2 row(s) quarantined" in result.stderr
     assert query("select count(*) from claims") == [(0,)]
     assert sorted(r for (r,) in query("select reason from quarantine")) == [
-        "missing text", "published_at is not a real date: '2025-13-45'"]
+        "missing text",
+        "published_at is not a real date: '2025-13-45'",
+    ]
 
 
 def test_an_empty_file_loads_nothing_and_exits_2(warehouse, tmp_path, trackrecord):
@@ -1410,10 +1811,14 @@ def test_dry_run_still_refuses_a_missing_path(tmp_path, trackrecord, db):
 
 
 def test_the_summary_line_counts_what_happened(warehouse, tmp_path, rows, ingest_ok):
-    claims = rows.jsonl(tmp_path / "claims.jsonl", [
-        rows.claim("c1"), rows.claim("c2"), "{not json", rows.claim("c3", outlet="")])
-    outcomes = rows.jsonl(tmp_path / "outcomes.jsonl", [
-        rows.outcome("c1"), rows.outcome("c1", event="rated"), rows.outcome("c7")])
+    claims = rows.jsonl(
+        tmp_path / "claims.jsonl",
+        [rows.claim("c1"), rows.claim("c2"), "{not json", rows.claim("c3", outlet="")],
+    )
+    outcomes = rows.jsonl(
+        tmp_path / "outcomes.jsonl",
+        [rows.outcome("c1"), rows.outcome("c1", event="rated"), rows.outcome("c7")],
+    )
 
     first = ingest_ok(claims, outcomes)
 
@@ -1422,14 +1827,22 @@ def test_the_summary_line_counts_what_happened(warehouse, tmp_path, rows, ingest
         "0 unchanged; 3 quarantined, 1 waiting for their claim\n"
     )
 
-    later = rows.jsonl(tmp_path / "later.jsonl", [
-        rows.claim("c1", text="revised"), rows.claim("c2"), rows.claim("c7")])
+    later = rows.jsonl(
+        tmp_path / "later.jsonl",
+        [rows.claim("c1", text="revised"), rows.claim("c2"), rows.claim("c7")],
+    )
     second = ingest_ok(later)
 
     assert counts(second) == {
-        "files": 1, "claims_loaded": 1, "claims_updated": 1, "claims_unchanged": 1,
-        "outcomes_loaded": 1, "outcomes_updated": 0, "outcomes_unchanged": 0,
-        "quarantined": 0, "waiting": 0,
+        "files": 1,
+        "claims_loaded": 1,
+        "claims_updated": 1,
+        "claims_unchanged": 1,
+        "outcomes_loaded": 1,
+        "outcomes_updated": 0,
+        "outcomes_unchanged": 0,
+        "quarantined": 0,
+        "waiting": 0,
     }
 
 
@@ -1440,13 +1853,20 @@ def test_the_ceasefire_story_loads_whole(ceasefire, ingest_ok, query):
     result = ingest_ok(ceasefire / "claims.jsonl", ceasefire / "outcomes.jsonl")
 
     assert counts(result) == {
-        "files": 2, "claims_loaded": 7, "claims_updated": 0, "claims_unchanged": 0,
-        "outcomes_loaded": 3, "outcomes_updated": 0, "outcomes_unchanged": 0,
-        "quarantined": 0, "waiting": 0,
+        "files": 2,
+        "claims_loaded": 7,
+        "claims_updated": 0,
+        "claims_unchanged": 0,
+        "outcomes_loaded": 3,
+        "outcomes_updated": 0,
+        "outcomes_unchanged": 0,
+        "quarantined": 0,
+        "waiting": 0,
     }
     # Witkoff contradicted Hamas the day Hamas spoke: same day is fine
     assert query("select event, \"by\" from outcomes where claim_id = 'gz-003'") == [
-        ("contradicted", "Steve Witkoff")]
+        ("contradicted", "Steve Witkoff")
+    ]
 
 
 def test_an_ingest_that_fails_before_its_commit_changes_nothing(
@@ -1461,7 +1881,11 @@ def test_an_ingest_that_fails_before_its_commit_changes_nothing(
         raise RuntimeError("disk full")
 
     monkeypatch.setattr("warehouse.ingest.refresh_identities", broken)
-    result = trackrecord("ingest", rows.jsonl(
-        tmp_path / "second.jsonl", [rows.claim("a2", source="Ann Roe", outlet="Haaretz")]))
+    result = trackrecord(
+        "ingest",
+        rows.jsonl(
+            tmp_path / "second.jsonl", [rows.claim("a2", source="Ann Roe", outlet="Haaretz")]
+        ),
+    )
     assert result.exit_code != 0
     assert snapshot() == before

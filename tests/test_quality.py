@@ -85,8 +85,9 @@ def scored(tmp_path_factory) -> dict:
     con = duckdb.connect(str(db), read_only=True)
     try:
         # the day by which 70% of the world's claims were published
-        as_of = con.execute(
-            "select quantile_disc(published_at::date, 0.7) from claims").fetchall()[0][0]
+        as_of = con.execute("select quantile_disc(published_at::date, 0.7) from claims").fetchall()[
+            0
+        ][0]
         labels = frame(con, LABELS, {"as_of": as_of, "holds_up": HOLDS_UP, "fails": FAILS})
     finally:
         con.close()
@@ -101,9 +102,18 @@ def scored(tmp_path_factory) -> dict:
         con.close()
 
     truth_claims = pl.read_ndjson(world / "truth" / "claims.jsonl", infer_schema_length=None)
-    truth_identities = pl.read_ndjson(world / "truth" / "identities.jsonl", infer_schema_length=None)
-    return {"as_of": as_of, "labels": labels, "sources": sources, "claims": claims, "metrics": metrics,
-            "truth_claims": truth_claims, "truth_identities": truth_identities}
+    truth_identities = pl.read_ndjson(
+        world / "truth" / "identities.jsonl", infer_schema_length=None
+    )
+    return {
+        "as_of": as_of,
+        "labels": labels,
+        "sources": sources,
+        "claims": claims,
+        "metrics": metrics,
+        "truth_claims": truth_claims,
+        "truth_identities": truth_identities,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +124,8 @@ def figures(scored) -> dict:
     # each source stands for the true identity holding most of its claims
     identity = (
         claims.join(truth_claims.select("claim_id", "identity"), on="claim_id")
-        .group_by("source_id", "identity").len()
+        .group_by("source_id", "identity")
+        .len()
         .sort(["source_id", "len", "identity"], descending=[False, True, False])
         .unique("source_id", keep="first", maintain_order=True)
         .select("source_id", "identity")
@@ -124,7 +135,9 @@ def figures(scored) -> dict:
     ranked = (
         sources.filter(pl.col("claims") >= 10)
         .join(identity, on="source_id")
-        .join(truth_identities.select("identity", pl.col("reliability").alias("truth")), on="identity")
+        .join(
+            truth_identities.select("identity", pl.col("reliability").alias("truth")), on="identity"
+        )
         .join(naive_sources.select("source_id", pl.col("p").alias("naive")), on="source_id")
     )
 
@@ -134,7 +147,9 @@ def figures(scored) -> dict:
         .join(truth_claims.select("claim_id", "true"), on="claim_id")
     )
     naive_claims = naive_track_record(history, open_claims.select("claim_id", "source_id"))
-    open_claims = open_claims.join(naive_claims.select("claim_id", pl.col("p").alias("naive")), on="claim_id")
+    open_claims = open_claims.join(
+        naive_claims.select("claim_id", pl.col("p").alias("naive")), on="claim_id"
+    )
 
     result = {
         "as_of": scored["as_of"],
@@ -149,12 +164,14 @@ def figures(scored) -> dict:
         "model": scored["metrics"].get("model"),
         "validation_auc": scored["metrics"].get("auc"),
     }
-    print(f"\nquality on a {CLAIMS}-claim world (seed {SEED}) as of {result['as_of']}: "
-          f"{result['claims']} claims, {result['unsettled_share']:.3f} unsettled; "
-          f"Spearman {result['spearman']:.4f} (naive {result['spearman_naive']:.4f}) over "
-          f"{result['identities_10plus']} identities with 10+ claims; AUC on {result['open_claims']} "
-          f"open claims {result['auc']:.4f} (naive {result['auc_naive']:.4f}); model {result['model']}, "
-          f"validation AUC {result['validation_auc']}")
+    print(
+        f"\nquality on a {CLAIMS}-claim world (seed {SEED}) as of {result['as_of']}: "
+        f"{result['claims']} claims, {result['unsettled_share']:.3f} unsettled; "
+        f"Spearman {result['spearman']:.4f} (naive {result['spearman_naive']:.4f}) over "
+        f"{result['identities_10plus']} identities with 10+ claims; AUC on {result['open_claims']} "
+        f"open claims {result['auc']:.4f} (naive {result['auc_naive']:.4f}); model {result['model']}, "
+        f"validation AUC {result['validation_auc']}"
+    )
     return result
 
 
@@ -168,7 +185,9 @@ def test_the_run_labels_claims_as_the_outcomes_say(scored):
     mine = scored["labels"].select("claim_id", "label").sort("claim_id")
     run = scored["claims"].select("claim_id", "label").sort("claim_id")
     assert mine["claim_id"].to_list() == run["claim_id"].to_list()
-    disagree = mine.join(run, on="claim_id").filter(pl.col("label").ne_missing(pl.col("label_right")))
+    disagree = mine.join(run, on="claim_id").filter(
+        pl.col("label").ne_missing(pl.col("label_right"))
+    )
     assert disagree.height == 0, disagree.head()
 
 

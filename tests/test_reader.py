@@ -17,11 +17,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 from click.testing import CliRunner
+from read_back import frame, q
 
 from jobs.cli import cli
 from jobs.generate import write_world
-
-from read_back import frame, q
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample"
 D1 = date(2025, 3, 1)
@@ -38,10 +37,6 @@ def ok(db: Path, *args, config: Path | None = None):
     result = invoke(db, *args, config=config)
     assert result.exit_code == 0, (args, result.stdout, result.stderr, result.exception)
     return result
-
-
-
-
 
 
 def one_line_error(result) -> str:
@@ -91,7 +86,9 @@ def test_report_top_5_as_json_is_ranks_1_to_5_by_reliability(two_runs):
     assert reliability == sorted(reliability, reverse=True)
     assert all(isinstance(x, float) for x in reliability)
     assert all(r["as_of"] == D2.isoformat() for r in rows)
-    expected = [r[0] for r in q(two_runs, "select source_id from source_scores order by rank limit 5")]
+    expected = [
+        r[0] for r in q(two_runs, "select source_id from source_scores order by rank limit 5")
+    ]
     assert [r["source_id"] for r in rows] == expected
     for r in rows:
         assert r["reliability_low"] <= r["reliability"] <= r["reliability_high"]
@@ -130,20 +127,32 @@ def test_report_kind_and_min_claims_filter_the_rows(two_runs):
     rows = report_json(two_runs, "--kind", "anonymous", "--min-claims", "20", "--top", "1000")
     assert rows, "no anonymous source with 20 or more claims"
     assert all(r["kind"] == "anonymous" and r["claims"] >= 20 for r in rows)
-    expected = q(two_runs, "select source_id, rank from source_scores "
-                           "where kind = 'anonymous' and claims >= 20 order by rank")
+    expected = q(
+        two_runs,
+        "select source_id, rank from source_scores "
+        "where kind = 'anonymous' and claims >= 20 order by rank",
+    )
     assert [(r["source_id"], r["rank"]) for r in rows] == expected  # ranks of the whole run
 
 
 def test_report_outlet_and_affiliation_filter_the_rows(two_runs):
     rows = report_json(two_runs, "--outlet", "times of israel", "--top", "1000")
     assert rows and all("times of israel" in r["outlet"].lower() for r in rows)
-    assert len(rows) == q(two_runs, "select count(*) from source_scores "
-                                    "where lower(outlet) like '%times of israel%'")[0][0]
+    assert (
+        len(rows)
+        == q(
+            two_runs,
+            "select count(*) from source_scores where lower(outlet) like '%times of israel%'",
+        )[0][0]
+    )
     rows = report_json(two_runs, "--affiliation", "Palestinian", "--top", "1000")
     assert rows and all("palestinian" in r["affiliation"].lower() for r in rows)
-    assert len(rows) == q(two_runs, "select count(*) from source_scores "
-                                    "where affiliation ilike '%palestinian%'")[0][0]
+    assert (
+        len(rows)
+        == q(
+            two_runs, "select count(*) from source_scores where affiliation ilike '%palestinian%'"
+        )[0][0]
+    )
 
 
 def test_report_matching_nothing(two_runs):
@@ -166,8 +175,12 @@ def test_report_as_of_an_older_run(two_runs):
     rows = report_json(two_runs, "--as-of", D1, "--top", "10")
     assert [r["rank"] for r in rows] == list(range(1, 11))
     assert {r["as_of"] for r in rows} == {D1.isoformat()}
-    older = q(two_runs, "select source_id, reliability from source_score_history "
-                        "where as_of = $d order by rank limit 10", {"d": D1})
+    older = q(
+        two_runs,
+        "select source_id, reliability from source_score_history "
+        "where as_of = $d order by rank limit 10",
+        {"d": D1},
+    )
     assert [(r["source_id"], r["reliability"]) for r in rows] == older
 
 
@@ -178,12 +191,19 @@ def test_report_as_of_a_date_without_a_run_is_one_line(two_runs):
 
 def test_report_shows_the_change_since_the_previous_run(two_runs):
     rows = report_json(two_runs, "--top", "1000")
-    before = dict(q(two_runs, "select source_id, reliability from source_score_history where as_of = $d",
-                    {"d": D1}))
+    before = dict(
+        q(
+            two_runs,
+            "select source_id, reliability from source_score_history where as_of = $d",
+            {"d": D1},
+        )
+    )
     assert len(rows) > len(before) > 0
     for r in rows:
         if r["source_id"] in before:
-            assert r["change"] == pytest.approx(r["reliability"] - before[r["source_id"]], abs=1e-12)
+            assert r["change"] == pytest.approx(
+                r["reliability"] - before[r["source_id"]], abs=1e-12
+            )
         else:
             assert r["change"] is None
     assert any(r["change"] not in (None, 0) for r in rows)
@@ -208,18 +228,27 @@ def test_explain_shows_the_denial_by_witkoff(ceasefire):
     assert "gz-003" in out
     denial = [line for line in out.splitlines() if "denied" in line and "Witkoff" in line]
     assert denial, out
-    source_id = q(ceasefire, "select source_id from source_scores "
-                             "where source = 'Palestinian official @ Times of Israel'")[0][0]
+    source_id = q(
+        ceasefire,
+        "select source_id from source_scores "
+        "where source = 'Palestinian official @ Times of Israel'",
+    )[0][0]
     assert source_id in out
     # the same source by its id
     assert ok(ceasefire, "explain", source_id).stdout == out
 
 
-@pytest.mark.parametrize("given, shown", [
-    ("US special envoy Steve Witkoff", "Steve Witkoff"),
-    ("steve   WITKOFF", "Steve Witkoff"),
-    ("two Palestinian officials @ The Times of Israel", "Palestinian official @ Times of Israel"),
-])
+@pytest.mark.parametrize(
+    "given, shown",
+    [
+        ("US special envoy Steve Witkoff", "Steve Witkoff"),
+        ("steve   WITKOFF", "Steve Witkoff"),
+        (
+            "two Palestinian officials @ The Times of Israel",
+            "Palestinian official @ Times of Israel",
+        ),
+    ],
+)
 def test_explain_finds_a_source_written_as_a_claim_would_give_it(ceasefire, given, shown):
     """What the user types is keyed as ingest keys sources: titles, spacing, number words,
     plurals and the outlet's "The" make no difference."""
@@ -229,7 +258,10 @@ def test_explain_finds_a_source_written_as_a_claim_would_give_it(ceasefire, give
 def test_report_outlet_is_the_outlet_as_written_or_as_shown(ceasefire):
     shown = ok(ceasefire, "report", "--outlet", "Times of Israel", "--format", "csv").stdout
     assert shown.count("\n") > 1
-    assert ok(ceasefire, "report", "--outlet", "The  Times of Israel", "--format", "csv").stdout == shown
+    assert (
+        ok(ceasefire, "report", "--outlet", "The  Times of Israel", "--format", "csv").stdout
+        == shown
+    )
 
 
 def test_explain_of_an_ambiguous_part_lists_the_candidates(ceasefire):
@@ -291,8 +323,14 @@ def test_schedule_names_a_config_file_only_when_one_is_in_use(tmp_path, monkeypa
 def test_schedule_systemd_is_a_oneshot_service_and_a_persistent_timer(tmp_path):
     db = tmp_path / "wh.duckdb"
     out = ok(db, "schedule", "--systemd", "--at", "03:15").stdout
-    for needle in ("[Service]", "[Timer]", "Type=oneshot", "SuccessExitStatus=75", "Persistent=true",
-                   "OnCalendar=*-*-* 03:15:00"):
+    for needle in (
+        "[Service]",
+        "[Timer]",
+        "Type=oneshot",
+        "SuccessExitStatus=75",
+        "Persistent=true",
+        "OnCalendar=*-*-* 03:15:00",
+    ):
         assert needle in out, needle
     exec_start = [line for line in out.splitlines() if line.startswith("ExecStart=")]
     assert len(exec_start) == 1
@@ -313,8 +351,11 @@ def test_the_readmes_sql_cookbook_runs(two_runs):
     that joins a table of the reader's own)."""
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     block = readme.split("## SQL cookbook", 1)[1].split("```sql", 1)[1].split("```", 1)[0]
-    queries = ["\n".join(line for line in q.splitlines() if not line.startswith("--")).strip()
-               for q in block.split(";") if q.strip()]
+    queries = [
+        "\n".join(line for line in q.splitlines() if not line.startswith("--")).strip()
+        for q in block.split(";")
+        if q.strip()
+    ]
     assert len(queries) == 5
     for query in queries:
         if "my_quotes" not in query:
@@ -339,7 +380,9 @@ def test_evaluate_prints_auc_and_brier_beside_the_baselines_and_keeps_them(two_r
     assert saved["claims"].n_unique() == 1 and saved["claims"][0] > 0
     assert str(saved["claims"][0]) in result.stdout
     for row in saved.iter_rows(named=True):
-        printed = re.search(rf"^{re.escape(row['method'])}\s+(\d+)\s+([\d.]+)\s+([\d.]+)", result.stdout, re.M)
+        printed = re.search(
+            rf"^{re.escape(row['method'])}\s+(\d+)\s+([\d.]+)\s+([\d.]+)", result.stdout, re.M
+        )
         assert printed, row["method"]
         assert float(printed[2]) == pytest.approx(row["auc"], abs=0.0006)
         assert float(printed[3]) == pytest.approx(row["brier"], abs=0.0006)
@@ -399,13 +442,30 @@ def records(tmp_path: Path, people: dict[str, list[int]]) -> Path:
         for i, verdict in enumerate(verdicts):
             claim_id = f"{name.split()[0].lower()}-{i:03d}"
             published = start + timedelta(days=i % 90)
-            claims.append({"claim_id": claim_id, "published_at": published.isoformat(), "source": name,
-                           "source_kind": "named", "outlet": "Reuters", "text": f"Statement {i} by {name}."})
-            outcomes.append({"claim_id": claim_id, "event": "confirmed" if verdict else "retracted",
-                             "at": (published + timedelta(days=3)).isoformat()})
+            claims.append(
+                {
+                    "claim_id": claim_id,
+                    "published_at": published.isoformat(),
+                    "source": name,
+                    "source_kind": "named",
+                    "outlet": "Reuters",
+                    "text": f"Statement {i} by {name}.",
+                }
+            )
+            outcomes.append(
+                {
+                    "claim_id": claim_id,
+                    "event": "confirmed" if verdict else "retracted",
+                    "at": (published + timedelta(days=3)).isoformat(),
+                }
+            )
     db = tmp_path / "wh.duckdb"
-    ok(db, "ingest", write_jsonl(tmp_path / "claims.jsonl", claims),
-       write_jsonl(tmp_path / "outcomes.jsonl", outcomes))
+    ok(
+        db,
+        "ingest",
+        write_jsonl(tmp_path / "claims.jsonl", claims),
+        write_jsonl(tmp_path / "outcomes.jsonl", outcomes),
+    )
     ok(db, "run", "--as-of", "2025-06-01")
     return db
 
@@ -415,11 +475,14 @@ def by_name(db: Path) -> dict[str, dict]:
 
 
 def test_a_source_always_confirmed_ranks_above_one_always_retracted(tmp_path):
-    db = records(tmp_path, {
-        "Alice Goodwin": [1] * 30,
-        "Boris Badenov": [0] * 30,
-        "Dmitri Mixwell": [1, 0] * 40,
-    })
+    db = records(
+        tmp_path,
+        {
+            "Alice Goodwin": [1] * 30,
+            "Boris Badenov": [0] * 30,
+            "Dmitri Mixwell": [1, 0] * 40,
+        },
+    )
     sources = by_name(db)
     good, bad, mixed = sources["Alice Goodwin"], sources["Boris Badenov"], sources["Dmitri Mixwell"]
     assert good["rank"] == 1 and bad["rank"] == 3

@@ -26,13 +26,12 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 from polars.testing import assert_frame_equal
+from read_back import frame, q
 
 from jobs.cli import cli
 from jobs.config import DEFAULTS
 from jobs.generate import write_world
 from jobs.lock import lock_path, run_lock
-
-from read_back import frame, q
 from warehouse import scores as warehouse_scores
 from warehouse.connection import connect_read
 
@@ -54,20 +53,30 @@ def environment() -> dict[str, str]:
     return env
 
 
-def tr(db: Path, *args, config: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+def tr(
+    db: Path, *args, config: Path | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess:
     """`trackrecord --db DB [--config C] ARGS...` as a real process, run from the db's folder
     (which holds no config.toml)."""
     prefix = ["--db", str(db)] + (["--config", str(config)] if config else [])
     return subprocess.run(
-        [str(TRACKRECORD), *prefix, *map(str, args)], cwd=db.parent, env=environment(),
-        capture_output=True, text=True, timeout=timeout,
+        [str(TRACKRECORD), *prefix, *map(str, args)],
+        cwd=db.parent,
+        env=environment(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
 def start(db: Path, *args) -> subprocess.Popen:
     return subprocess.Popen(
-        [str(TRACKRECORD), "--db", str(db), *map(str, args)], cwd=db.parent, env=environment(),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [str(TRACKRECORD), "--db", str(db), *map(str, args)],
+        cwd=db.parent,
+        env=environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -84,10 +93,6 @@ def ok(db: Path, *args, config: Path | None = None):
     return result
 
 
-
-
-
-
 def published(db: Path) -> pl.DataFrame:
     """Everything `source_scores` shows, in a stable order."""
     return frame(db, "select * from source_scores order by source_id")
@@ -95,8 +100,11 @@ def published(db: Path) -> pl.DataFrame:
 
 def snapshot(db: Path) -> tuple:
     """What the contract check compares: count, sum of reliability, latest as_of."""
-    return q(db, "select count(*), round(sum(reliability), 6), max(as_of), any_value(run_id) "
-                 "from source_scores")[0]
+    return q(
+        db,
+        "select count(*), round(sum(reliability), 6), max(as_of), any_value(run_id) "
+        "from source_scores",
+    )[0]
 
 
 def one_line(text: str) -> str:
@@ -112,8 +120,10 @@ def wait_for_lock(db: Path, proc: subprocess.Popen, timeout: float = 30) -> None
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise AssertionError(f"the run ended before it was seen holding the lock: {proc.returncode}, "
-                                 f"{proc.stderr.read()}")
+            raise AssertionError(
+                f"the run ended before it was seen holding the lock: {proc.returncode}, "
+                f"{proc.stderr.read()}"
+            )
         try:
             if path.read_text().strip() == str(proc.pid):
                 return
@@ -135,7 +145,11 @@ def claims_at(db: Path, day: date) -> int:
 
 
 def claims_sources(db: Path, day: date) -> int:
-    return q(db, "select count(distinct source_id) from claims where published_at::date <= $d", {"d": day})[0][0]
+    return q(
+        db,
+        "select count(distinct source_id) from claims where published_at::date <= $d",
+        {"d": day},
+    )[0][0]
 
 
 # ----------------------------------------------------------------------------- fixtures
@@ -195,15 +209,22 @@ def test_a_run_while_another_holds_the_lock_exits_75_at_once_with_one_line(db):
 
 def test_a_lock_held_by_another_process_refuses_and_a_kill_9_of_the_holder_frees_it(db):
     holder = subprocess.Popen(
-        [str(PYTHON), "-c", textwrap.dedent(f"""
+        [
+            str(PYTHON),
+            "-c",
+            textwrap.dedent(f"""
             import sys, time
             from pathlib import Path
             from jobs.lock import run_lock
             with run_lock(Path({str(db)!r})):
                 print("held", flush=True)
                 time.sleep(120)
-        """)],
-        stdout=subprocess.PIPE, text=True, env=environment(), cwd=db.parent,
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=environment(),
+        cwd=db.parent,
     )
     try:
         assert holder.stdout.readline().strip() == "held"
@@ -238,8 +259,13 @@ def test_a_reader_and_a_run_wait_for_a_warehouse_held_for_writing_then_exit_75(d
     config = tmp_path / "settings.toml"
     config.write_text("[warehouse]\nbusy_timeout = 1\n")
     before = published(db)
-    writer = subprocess.Popen([str(PYTHON), "-c", HOLD_FOR_WRITING, str(db)], stdout=subprocess.PIPE,
-                              text=True, env=environment(), cwd=db.parent)
+    writer = subprocess.Popen(
+        [str(PYTHON), "-c", HOLD_FOR_WRITING, str(db)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=environment(),
+        cwd=db.parent,
+    )
     try:
         assert writer.stdout.readline().strip() == "open"
         for args in (("sql", "select 1"), ("report",), ("run", "--as-of", D2)):
@@ -262,9 +288,20 @@ def test_a_run_that_cannot_publish_for_a_foreign_reader_says_so_and_changes_noth
     config = tmp_path / "settings.toml"
     config.write_text("[warehouse]\nbusy_timeout = 1\n")
     before = published(db)
-    reader = subprocess.Popen([str(PYTHON), "-c", HOLD_FOR_WRITING.replace(
-        "duckdb.connect(sys.argv[1])", "duckdb.connect(sys.argv[1], read_only=True)"), str(db)],
-        stdout=subprocess.PIPE, text=True, env=environment(), cwd=db.parent)
+    reader = subprocess.Popen(
+        [
+            str(PYTHON),
+            "-c",
+            HOLD_FOR_WRITING.replace(
+                "duckdb.connect(sys.argv[1])", "duckdb.connect(sys.argv[1], read_only=True)"
+            ),
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=environment(),
+        cwd=db.parent,
+    )
     try:
         assert reader.stdout.readline().strip() == "open"
         result = tr(db, "run", "--as-of", D2, config=config)
@@ -313,8 +350,14 @@ def test_kill_9_at_points_of_a_real_run_leaves_the_published_scores_and_the_next
     for code, state in seen:
         # either nothing of the killed run, or all of it (when the kill came after the commit)
         assert state.equals(old) or state.equals(complete), (code, state.head(3))
-    assert q(db, "select count(*) from runs where status = 'success' and as_of = $d", {"d": D1})[0][0] == 1
-    assert q(db, "select count(*) from runs where status = 'success' and as_of = $d", {"d": D2})[0][0] == 1
+    assert (
+        q(db, "select count(*) from runs where status = 'success' and as_of = $d", {"d": D1})[0][0]
+        == 1
+    )
+    assert (
+        q(db, "select count(*) from runs where status = 'success' and as_of = $d", {"d": D2})[0][0]
+        == 1
+    )
 
 
 # A run whose publishing connection kills its own process (SIGKILL) right after one statement
@@ -355,8 +398,14 @@ INSIDE_THE_TRANSACTION = [
 
 
 def dying_run(db: Path, marker: str, as_of: date) -> subprocess.CompletedProcess:
-    return subprocess.run([str(PYTHON), "-c", DYING_RUN, str(db), marker, as_of.isoformat()],
-                          cwd=db.parent, env=environment(), capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [str(PYTHON), "-c", DYING_RUN, str(db), marker, as_of.isoformat()],
+        cwd=db.parent,
+        env=environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_kill_9_inside_the_publishing_transaction_of_a_rerun_changes_nothing(db):
@@ -367,7 +416,12 @@ def test_kill_9_inside_the_publishing_transaction_of_a_rerun_changes_nothing(db)
     old_runs = frame(db, "select run_id, status from runs order by run_id")
     for marker in INSIDE_THE_TRANSACTION:
         proc = dying_run(db, marker, D1)
-        assert proc.returncode == -signal.SIGKILL, (marker, proc.returncode, proc.stdout, proc.stderr)
+        assert proc.returncode == -signal.SIGKILL, (
+            marker,
+            proc.returncode,
+            proc.stdout,
+            proc.stderr,
+        )
         assert_frame_equal(published(db), old_sources)
         assert_frame_equal(frame(db, "select * from claim_scores order by claim_id"), old_claims)
         assert_frame_equal(frame(db, "select run_id, status from runs order by run_id"), old_runs)
@@ -377,7 +431,10 @@ def test_kill_9_inside_the_publishing_transaction_of_a_rerun_changes_nothing(db)
     assert reader.stdout.splitlines() == ["n", str(old_claims.height)]
     after = tr(db, "run", "--as-of", D1)
     assert after.returncode == 0, after.stderr
-    assert q(db, "select count(*) from runs where as_of = $d and status = 'success'", {"d": D1})[0][0] == 1
+    assert (
+        q(db, "select count(*) from runs where as_of = $d and status = 'success'", {"d": D1})[0][0]
+        == 1
+    )
 
 
 def test_kill_9_right_after_the_commit_leaves_the_complete_run(db):
@@ -397,7 +454,9 @@ def test_rerunning_a_date_replaces_its_scores_and_changes_nothing_else(db):
     # another process too (no hash seed, thread count or clock may leak into the scores)
     first = tr(db, "run", "--as-of", D2)
     assert first.returncode == 0, first.stderr
-    history = "select * exclude (run_id) from source_score_history where as_of = $d order by source_id"
+    history = (
+        "select * exclude (run_id) from source_score_history where as_of = $d order by source_id"
+    )
     claims = "select * exclude (run_id) from claim_scores order by claim_id"
     first_history = frame(db, history, {"d": D2})
     first_claims = frame(db, claims)
@@ -409,9 +468,19 @@ def test_rerunning_a_date_replaces_its_scores_and_changes_nothing_else(db):
 
     assert_frame_equal(frame(db, history, {"d": D2}), first_history)
     assert_frame_equal(frame(db, claims), first_claims)
-    assert q(db, "select count(*) from source_score_rows where as_of = $d", {"d": D2})[0][0] == first_history.height
-    assert q(db, "select count(*) from claim_score_rows where as_of = $d", {"d": D2})[0][0] == first_claims.height
-    runs = q(db, "select run_id, status, fingerprint from runs where as_of = $d order by finished_at", {"d": D2})
+    assert (
+        q(db, "select count(*) from source_score_rows where as_of = $d", {"d": D2})[0][0]
+        == first_history.height
+    )
+    assert (
+        q(db, "select count(*) from claim_score_rows where as_of = $d", {"d": D2})[0][0]
+        == first_claims.height
+    )
+    runs = q(
+        db,
+        "select run_id, status, fingerprint from runs where as_of = $d order by finished_at",
+        {"d": D2},
+    )
     assert [r[1] for r in runs] == ["replaced", "success"]
     assert runs[0][0] == first_run[0][0]
     assert runs[1][0] != first_run[0][0] and runs[1][0] in rerun.stdout
@@ -433,26 +502,36 @@ def test_the_latest_run_is_the_greatest_as_of_not_the_last_to_finish(db):
 # ----------------------------------------------------------------------------- nothing settled
 
 
-def test_a_run_with_nothing_settled_gives_each_claim_its_kinds_prior_from_the_config(tmp_path, world):
+def test_a_run_with_nothing_settled_gives_each_claim_its_kinds_prior_from_the_config(
+    tmp_path, world
+):
     db = tmp_path / "wh.duckdb"
     config = tmp_path / "settings.toml"
     config.write_text("[priors]\nnamed = 0.71\nanonymous = 0.37\n")
     ok(db, "ingest", world / "claims.jsonl")
     ok(db, "run", "--as-of", D2, config=config)
 
-    scored = frame(db, """
+    scored = frame(
+        db,
+        """
         select s.claim_id, s.p_true, s.p_model, s.label, c.source_kind
         from claim_scores as s join claims as c using (claim_id)
-    """)
+    """,
+    )
     assert scored.height == claims_at(db, D2) > 0
     assert scored["label"].null_count() == scored.height
     prior = scored["source_kind"].replace_strict({"named": 0.71, "anonymous": 0.37})
     assert (scored["p_true"] - prior).abs().max() < 1e-9
     assert (scored["p_model"] - prior).abs().max() < 1e-9
 
-    sources = frame(db, "select kind, reliability, reliability_low, reliability_high, settled from source_scores")
+    sources = frame(
+        db,
+        "select kind, reliability, reliability_low, reliability_high, settled from source_scores",
+    )
     assert sources["settled"].sum() == 0
-    assert ((sources["reliability_high"] - sources["reliability_low"]) >= 0.4).all(), "intervals are not wide"
+    assert ((sources["reliability_high"] - sources["reliability_low"]) >= 0.4).all(), (
+        "intervals are not wide"
+    )
     assert (sources["reliability_low"] <= sources["reliability"]).all()
     assert (sources["reliability"] <= sources["reliability_high"]).all()
     kind_prior = sources["kind"].replace_strict({"named": 0.71, "anonymous": 0.37})
@@ -468,19 +547,29 @@ def test_a_run_with_only_one_kind_of_verdict_gives_open_claims_the_prior(tmp_pat
     db = tmp_path / "wh.duckdb"
     ok(db, "ingest", world / "claims.jsonl")
     confirmed = tmp_path / "outcomes.jsonl"
-    first = frame(db, "select claim_id, published_at::date as day from claims "
-                      "where published_at::date <= $d order by claim_id limit 200", {"d": D2})
-    confirmed.write_text("".join(
-        json.dumps({"claim_id": c, "event": "confirmed", "at": str(d)}) + "\n"
-        for c, d in first.iter_rows()))
+    first = frame(
+        db,
+        "select claim_id, published_at::date as day from claims "
+        "where published_at::date <= $d order by claim_id limit 200",
+        {"d": D2},
+    )
+    confirmed.write_text(
+        "".join(
+            json.dumps({"claim_id": c, "event": "confirmed", "at": str(d)}) + "\n"
+            for c, d in first.iter_rows()
+        )
+    )
     ok(db, "ingest", confirmed)
     ok(db, "run", "--as-of", D2)
     note = q(db, "select note from runs")[0][0]
     assert note and "verdict" in note
-    open_claims = frame(db, """
+    open_claims = frame(
+        db,
+        """
         select s.p_true, c.source_kind from claim_scores as s join claims as c using (claim_id)
         where s.label is null
-    """)
+    """,
+    )
     prior = open_claims["source_kind"].replace_strict({"named": 0.6, "anonymous": 0.5})
     assert (open_claims["p_true"] - prior).abs().max() < 1e-9
 
@@ -488,7 +577,9 @@ def test_a_run_with_only_one_kind_of_verdict_gives_open_claims_the_prior(tmp_pat
 # ----------------------------------------------------------------------------- backfill and history
 
 
-def test_backfill_makes_one_run_per_day_and_keeps_claim_history_for_the_configured_dates(tmp_path, ingested):
+def test_backfill_makes_one_run_per_day_and_keeps_claim_history_for_the_configured_dates(
+    tmp_path, ingested
+):
     db = copy_warehouse(ingested, tmp_path / "wh")
     config = tmp_path / "settings.toml"
     config.write_text("[warehouse]\nclaim_history_dates = 2\n")
@@ -498,7 +589,9 @@ def test_backfill_makes_one_run_per_day_and_keeps_claim_history_for_the_configur
     days = [(first + timedelta(days=i),) for i in range(3)]
     assert q(db, "select as_of from runs where status = 'success' order by as_of") == days
     for (day,) in days:
-        assert q(db, "select claims from runs where as_of = $d", {"d": day})[0][0] == claims_at(db, day)
+        assert q(db, "select claims from runs where as_of = $d", {"d": day})[0][0] == claims_at(
+            db, day
+        )
     # claim-level history: the newest two as-of dates; source and outlet history: every date
     assert q(db, "select distinct as_of from claim_score_rows order by 1") == days[-2:]
     assert q(db, "select distinct as_of from source_score_history order by 1") == days
@@ -547,11 +640,11 @@ def test_runs_records_status_counts_metrics_timings_and_fingerprint(after_one_ru
 
 CONTRACT_COLUMNS = {
     "source_scores": "source_id source kind affiliation outlet reliability reliability_low "
-                     "reliability_high claims settled confirmed refuted denied contradicted rank as_of run_id",
+    "reliability_high claims settled confirmed refuted denied contradicted rank as_of run_id",
     "claim_scores": "claim_id source_id p_true p_model label as_of run_id",
     "outlet_scores": "outlet reliability reliability_low reliability_high claims rank as_of run_id",
     "source_score_history": "source_id source kind affiliation outlet reliability reliability_low "
-                            "reliability_high claims settled confirmed refuted denied contradicted rank as_of run_id",
+    "reliability_high claims settled confirmed refuted denied contradicted rank as_of run_id",
     "runs": "run_id as_of started_at finished_at status claims sources metrics note",
 }
 
@@ -568,8 +661,10 @@ def test_source_scores_is_one_row_per_source_ranked_by_reliability(after_one_run
     assert scores["source_id"].n_unique() == scores.height == claims_sources(after_one_run, D1)
     ordered = scores.sort(["reliability", "claims", "source_id"], descending=[True, True, False])
     assert ordered["rank"].to_list() == list(range(1, scores.height + 1))
-    assert ((scores["reliability_low"] <= scores["reliability"])
-            & (scores["reliability"] <= scores["reliability_high"])).all()
+    assert (
+        (scores["reliability_low"] <= scores["reliability"])
+        & (scores["reliability"] <= scores["reliability_high"])
+    ).all()
     assert (scores["settled"] == scores["confirmed"] + scores["refuted"]).all()
     outlets = frame(after_one_run, "select * from outlet_scores")
     assert outlets["outlet"].n_unique() == outlets.height
@@ -600,8 +695,9 @@ def test_a_run_creates_a_missing_warehouse_and_migrates_an_old_one(tmp_path, aft
     con.close()
     ok(old, "run", "--as-of", "2025-06-01")
     assert q(old, "select count(*) from schema_migrations where version = 3") == [(1,)]
-    assert q(old, "select count(*) from runs where as_of = '2025-06-01' and status = 'success'") \
-        == [(1,)]
+    assert q(
+        old, "select count(*) from runs where as_of = '2025-06-01' and status = 'success'"
+    ) == [(1,)]
 
 
 def test_a_runs_reads_are_in_utc_whatever_the_host_time_zone(warehouse, monkeypatch):

@@ -87,9 +87,15 @@ def test_crontab_line_makes_relative_paths_absolute(
     monkeypatch.chdir(tmp_path)
     line = _job_line(crontab_line("bin/tr", "config.toml", "data/wh.duckdb"))
     assert shlex.split(CRON_LINE.match(line)["command"]) == [
-        str(tmp_path / "bin/tr"), "--config", str(tmp_path / "config.toml"),
-        "--db", str(tmp_path / "data/wh.duckdb"), "run",
-        ">>", str(tmp_path / "data/trackrecord.log"), "2>&1",
+        str(tmp_path / "bin/tr"),
+        "--config",
+        str(tmp_path / "config.toml"),
+        "--db",
+        str(tmp_path / "data/wh.duckdb"),
+        "run",
+        ">>",
+        str(tmp_path / "data/trackrecord.log"),
+        "2>&1",
     ]
 
 
@@ -124,7 +130,10 @@ def test_systemd_units_hold_a_oneshot_service_and_a_persistent_timer() -> None:
     text = systemd_units(EXE, CONFIG, DB)
     lines = text.splitlines()
     for expected in [
-        "[Unit]", "[Service]", "[Timer]", "[Install]",
+        "[Unit]",
+        "[Service]",
+        "[Timer]",
+        "[Install]",
         "Type=oneshot",
         "ExecStart=/abs/.venv/bin/trackrecord --config /abs/config.toml --db /abs/wh.duckdb"
         " --log-format json run",
@@ -185,7 +194,9 @@ def test_systemd_analyze_accepts_the_units(
     # verify also checks that ExecStart's program exists, so the quoting of the awkward path counts.
     result = subprocess.run(
         ["systemd-analyze", "verify", str(units / SERVICE_NAME), str(units / TIMER_NAME)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     complaints = [line for line in result.stderr.splitlines() if "trackrecord" in line]
     assert result.returncode == 0, result.stderr

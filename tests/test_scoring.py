@@ -25,8 +25,9 @@ START = date(2025, 1, 1)
 AS_OF = date(2025, 12, 31)
 
 
-def small_world(n_claims: int = 1500, seed: int = 0, settle_share: float = 0.6,
-                verdicts: str = "both"):
+def small_world(
+    n_claims: int = 1500, seed: int = 0, settle_share: float = 0.6, verdicts: str = "both"
+):
     """Claims, outcomes and the hidden truth of a small world with a signal: each source has
     a reliability, its subjects deny false claims more often, other outlets corroborate true
     ones, and about `settle_share` of the claims settle (all true, all false or both)."""
@@ -38,17 +39,22 @@ def small_world(n_claims: int = 1500, seed: int = 0, settle_share: float = 0.6,
     published = rng.integers(0, 300, n_claims)
     truth = rng.random(n_claims) < reliability[source]
     ids = [f"c{i:05d}" for i in range(n_claims)]
-    claims = pl.LazyFrame({
-        "claim_id": ids,
-        "published": [START + timedelta(days=int(x)) for x in published],
-        "source_id": [f"s{s:03d}" for s in source],
-        "kind": np.where(anonymous[source], "anonymous", "named"),
-        "affiliation": [["US", "Israeli", None][s % 3] for s in source],
-        "outlet": [f"Outlet {s % 5}" for s in source],
-        "subject_key": ["the subject"] * n_claims,
-        "text": np.where(rng.random(n_claims) < np.where(truth, 0.3, 0.5),
-                         "Officials reportedly said the talks moved", "Officials said the talks moved"),
-    })
+    claims = pl.LazyFrame(
+        {
+            "claim_id": ids,
+            "published": [START + timedelta(days=int(x)) for x in published],
+            "source_id": [f"s{s:03d}" for s in source],
+            "kind": np.where(anonymous[source], "anonymous", "named"),
+            "affiliation": [["US", "Israeli", None][s % 3] for s in source],
+            "outlet": [f"Outlet {s % 5}" for s in source],
+            "subject_key": ["the subject"] * n_claims,
+            "text": np.where(
+                rng.random(n_claims) < np.where(truth, 0.3, 0.5),
+                "Officials reportedly said the talks moved",
+                "Officials said the talks moved",
+            ),
+        }
+    )
     rows = []
     for i in range(n_claims):
         day = START + timedelta(days=int(published[i]))
@@ -61,21 +67,38 @@ def small_world(n_claims: int = 1500, seed: int = 0, settle_share: float = 0.6,
             event = "confirmed" if label else "retracted"
             rows.append((ids[i], event, day + timedelta(days=int(rng.integers(5, 60))), "", label))
     outcomes = pl.LazyFrame(
-        rows, orient="row",
-        schema={"claim_id": pl.String, "event": pl.String, "at": pl.Date, "by_key": pl.String,
-                "label": pl.Int8},
+        rows,
+        orient="row",
+        schema={
+            "claim_id": pl.String,
+            "event": pl.String,
+            "at": pl.Date,
+            "by_key": pl.String,
+            "label": pl.Int8,
+        },
     )
-    truth_frame = pl.DataFrame({"claim_id": ids, "truth": truth.astype(int),
-                                "source_id": [f"s{s:03d}" for s in source],
-                                "true_reliability": reliability[source]})
+    truth_frame = pl.DataFrame(
+        {
+            "claim_id": ids,
+            "truth": truth.astype(int),
+            "source_id": [f"s{s:03d}" for s in source],
+            "true_reliability": reliability[source],
+        }
+    )
     return claims, outcomes, truth_frame
 
 
 def scored_world(**world):
     claims, outcomes, truth = small_world(**world)
     features = claim_features(claims, outcomes, AS_OF).collect()
-    scores = score_claims(features, validation_fraction=0.2, min_training_rows=40,
-                          max_training_rows=300_000, random_state=0, priors=PRIORS)
+    scores = score_claims(
+        features,
+        validation_fraction=0.2,
+        min_training_rows=40,
+        max_training_rows=300_000,
+        random_state=0,
+        priors=PRIORS,
+    )
     return features, scores, truth
 
 
@@ -85,6 +108,7 @@ def fitted_world():
 
 
 # --- the model -----------------------------------------------------------------------------
+
 
 def test_model_is_fitted_calibrated_and_beats_chance_on_open_claims(fitted_world):
     features, scores, truth = fitted_world
@@ -110,17 +134,28 @@ def test_p_true_is_the_label_for_settled_claims_and_the_model_otherwise(fitted_w
 
 def test_same_input_gives_the_same_scores_and_fingerprint(fitted_world):
     features, scores, _ = fitted_world
-    again = score_claims(features.sample(fraction=1.0, shuffle=True, seed=3),
-                         validation_fraction=0.2, min_training_rows=40,
-                         max_training_rows=300_000, random_state=0, priors=PRIORS)
+    again = score_claims(
+        features.sample(fraction=1.0, shuffle=True, seed=3),
+        validation_fraction=0.2,
+        min_training_rows=40,
+        max_training_rows=300_000,
+        random_state=0,
+        priors=PRIORS,
+    )
     assert again.fingerprint == scores.fingerprint
     assert again.frame.equals(scores.frame)
 
 
 def test_the_fingerprint_changes_with_the_model(fitted_world):
     features, scores, _ = fitted_world
-    fewer = score_claims(features, validation_fraction=0.3, min_training_rows=40,
-                         max_training_rows=300_000, random_state=0, priors=PRIORS)
+    fewer = score_claims(
+        features,
+        validation_fraction=0.3,
+        min_training_rows=40,
+        max_training_rows=300_000,
+        random_state=0,
+        priors=PRIORS,
+    )
     assert fewer.fitted and fewer.fingerprint != scores.fingerprint
 
 
@@ -129,8 +164,15 @@ def test_words_hashed_ahead_give_the_same_scores(fitted_world):
     features, scores, _ = fitted_world
     ids, words = hashed_words_by_claim(features.select("claim_id", "text").reverse())
     assert ids.equals(features["claim_id"])
-    ahead = score_claims(features, validation_fraction=0.2, min_training_rows=40,
-                         max_training_rows=300_000, random_state=0, priors=PRIORS, words=words)
+    ahead = score_claims(
+        features,
+        validation_fraction=0.2,
+        min_training_rows=40,
+        max_training_rows=300_000,
+        random_state=0,
+        priors=PRIORS,
+        words=words,
+    )
     assert scores.metrics["text"] and ahead.fingerprint == scores.fingerprint
     assert ahead.frame.equals(scores.frame)
 
@@ -163,15 +205,21 @@ def test_the_text_models_shortcut_says_what_its_pipeline_says(fitted_world):
     assert np.allclose(text_probability(model, empty), model.predict_proba(empty)[:, 1])
 
 
-def _texts_with_a_signal(n: int = 1200, seed: int = 0, true_share: float = 0.5,
-                         signal: bool = True):
+def _texts_with_a_signal(
+    n: int = 1200, seed: int = 0, true_share: float = 0.5, signal: bool = True
+):
     """Hashed words of n training claims, in the order they were settled (35 a day), and
     their labels: a word that goes with claims that held up (unless not `signal`), and noise."""
     rng = np.random.default_rng(seed)
     y = (rng.random(n) < true_share).astype(int)
     noise = [f"w{i}" for i in range(50)]
-    texts = [" ".join(["solid" if signal and label and rng.random() < 0.7 else "shaky"]
-                      + list(rng.choice(noise, 6))) for label in y]
+    texts = [
+        " ".join(
+            ["solid" if signal and label and rng.random() < 0.7 else "shaky"]
+            + list(rng.choice(noise, 6))
+        )
+        for label in y
+    ]
     words = hashed_words(pl.Series("text", texts))
     return words, np.arange(n), y, np.arange(n) // 35
 
@@ -202,7 +250,7 @@ def test_a_training_claims_text_value_never_sees_a_later_verdict():
     turned = y.copy()
     turned[same_day] = 1 - turned[same_day]
     again, _ = text_feature(words, train, turned, days, turned)
-    np.testing.assert_array_equal(again[block:2 * block], before[block:2 * block])
+    np.testing.assert_array_equal(again[block : 2 * block], before[block : 2 * block])
 
     # old claims retracted by the as-of date: their label then, not now, taught the blocks
     retracted = y.copy()
@@ -217,7 +265,7 @@ def test_text_value_zero_means_the_words_say_nothing_whatever_the_base_rate():
     words, train, y, days = _texts_with_a_signal(true_share=0.8, signal=False)
     values, model = text_feature(words, train, y, days, y)
     assert model is not None
-    scored = values[len(train) // TEXT_BLOCKS:]
+    scored = values[len(train) // TEXT_BLOCKS :]
     # an uncentred log-odds would sit near log(0.8 / 0.2) = 1.39 here
     assert abs(scored.mean()) < 0.2
 
@@ -236,8 +284,14 @@ def test_without_a_day_before_to_learn_from_the_text_feature_is_left_out():
 def test_scores_do_not_depend_on_how_the_rows_are_blocked(fitted_world, monkeypatch):
     features, scores, _ = fitted_world
     monkeypatch.setattr(parallel, "BLOCK_ROWS", 97)  # many small blocks, the last one short
-    again = score_claims(features, validation_fraction=0.2, min_training_rows=40,
-                         max_training_rows=300_000, random_state=0, priors=PRIORS)
+    again = score_claims(
+        features,
+        validation_fraction=0.2,
+        min_training_rows=40,
+        max_training_rows=300_000,
+        random_state=0,
+        priors=PRIORS,
+    )
     # the same model; the numbers at most a rounding apart (BLAS sums a block at a time)
     assert again.fingerprint == scores.fingerprint
     assert again.metrics["model"] == scores.metrics["model"]
@@ -246,16 +300,23 @@ def test_scores_do_not_depend_on_how_the_rows_are_blocked(fitted_world, monkeypa
 
 
 def test_a_linear_model_scores_every_claim_without_the_matrix_as_the_matrix_would(
-        fitted_world, monkeypatch):
+    fitted_world, monkeypatch
+):
     # Every claim is scored from the linear model's numbers (scoring.model._linear_probability);
     # without them (any other model) from the matrix of every claim and predict_proba.
     features, scores, _ = fitted_world
     calls = []
     shortcut = model_module._linear_probability
-    monkeypatch.setattr(model_module, "_linear_probability",
-                        lambda *a, **k: calls.append(1) or shortcut(*a, **k))
-    options = dict(validation_fraction=0.2, min_training_rows=40, max_training_rows=300_000,
-                   random_state=0, priors=PRIORS)
+    monkeypatch.setattr(
+        model_module, "_linear_probability", lambda *a, **k: calls.append(1) or shortcut(*a, **k)
+    )
+    options = dict(
+        validation_fraction=0.2,
+        min_training_rows=40,
+        max_training_rows=300_000,
+        random_state=0,
+        priors=PRIORS,
+    )
     again = score_claims(features, **options)
     assert scores.metrics["model"] in ("track_record", "logistic") and calls
     shortcut_calls = len(calls)
@@ -273,8 +334,14 @@ def test_which_candidate_is_finished_ahead_changes_no_score(fitted_world, monkey
     # another is chosen, or none is finished ahead, the scores are the same.
     features, scores, _ = fitted_world
     monkeypatch.setattr(model_module, "AHEAD", ahead)
-    again = score_claims(features, validation_fraction=0.2, min_training_rows=40,
-                         max_training_rows=300_000, random_state=0, priors=PRIORS)
+    again = score_claims(
+        features,
+        validation_fraction=0.2,
+        min_training_rows=40,
+        max_training_rows=300_000,
+        random_state=0,
+        priors=PRIORS,
+    )
     assert again.fingerprint == scores.fingerprint and again.metrics == scores.metrics
     assert again.frame.equals(scores.frame)
 
@@ -284,12 +351,20 @@ def test_the_linear_shortcut_shapes_clips_and_calibrates_as_the_pipeline_does(na
     # Nulls, rates at 0 and 1, negative counts and values far outside the training range.
     rng = np.random.default_rng(1)
     n = 3000
-    frame = pl.DataFrame({
-        "f_src_rate": rng.uniform(0, 1, n), "f_src_naive_rate": rng.uniform(0, 1, n),
-        "f_src_settled": rng.integers(-2, 40, n).astype(float), "f_hedges": rng.normal(0, 2, n),
-        "f_out_rate": np.r_[0.0, 1.0, rng.uniform(0, 1, n - 2)],
-    }).with_columns(pl.when(pl.int_range(pl.len()) % 7 == 0).then(None)
-                    .otherwise(pl.col("f_hedges")).alias("f_hedges"))
+    frame = pl.DataFrame(
+        {
+            "f_src_rate": rng.uniform(0, 1, n),
+            "f_src_naive_rate": rng.uniform(0, 1, n),
+            "f_src_settled": rng.integers(-2, 40, n).astype(float),
+            "f_hedges": rng.normal(0, 2, n),
+            "f_out_rate": np.r_[0.0, 1.0, rng.uniform(0, 1, n - 2)],
+        }
+    ).with_columns(
+        pl.when(pl.int_range(pl.len()) % 7 == 0)
+        .then(None)
+        .otherwise(pl.col("f_hedges"))
+        .alias("f_hedges")
+    )
     names = frame.columns
     f_text = rng.normal(0, 1, n)
     x = model_module.model_inputs(frame, names, 1)
@@ -300,9 +375,14 @@ def test_the_linear_shortcut_shapes_clips_and_calibrates_as_the_pipeline_does(na
     model = pipeline.fit(x[train] / 3, y[train])  # so that validation rows are clipped
     final = candidates_module.calibrated(model, x[valid], y[valid])
     sigmoid = final.calibrated_classifiers_[0].calibrators[0]
-    p = model_module._linear_probability(frame, [*names, "f_text"], f_text,
-                                         candidates_module.linear_score(model),
-                                         float(sigmoid.a_), float(sigmoid.b_))
+    p = model_module._linear_probability(
+        frame,
+        [*names, "f_text"],
+        f_text,
+        candidates_module.linear_score(model),
+        float(sigmoid.a_),
+        float(sigmoid.b_),
+    )
     assert np.abs(p - final.predict_proba(x)[:, 1]).max() < 1e-12
 
 
@@ -322,18 +402,26 @@ def test_work_side_by_side_comes_back_in_the_order_it_was_given(monkeypatch):
     assert parallel.side_by_side(lambda delay: time.sleep(delay) or delay, delays) == delays
     monkeypatch.setattr(parallel, "BLOCK_ROWS", 7)
     x = np.arange(50.0)
-    out = parallel.blockwise({"double": lambda rows: 2 * x[rows], "minus": lambda rows: -x[rows]},
-                             len(x))
+    out = parallel.blockwise(
+        {"double": lambda rows: 2 * x[rows], "minus": lambda rows: -x[rows]}, len(x)
+    )
     assert np.array_equal(out["double"], 2 * x) and np.array_equal(out["minus"], -x)
 
 
 def test_scikit_learn_is_imported_only_to_fit_a_model():
     """It takes most of a second (scipy.stats with it): a process that imports the pipeline
     and scores no model, or reads no scores at all, does not pay for it."""
-    code = ("import sys, features.build, scoring.model, scoring.aggregate; "
-            "print('sklearn' in sys.modules, 'scipy.stats' in sys.modules)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True, cwd=Path(__file__).resolve().parents[1])
+    code = (
+        "import sys, features.build, scoring.model, scoring.aggregate; "
+        "print('sklearn' in sys.modules, 'scipy.stats' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     assert result.stdout.split() == ["False", "False"]
 
 
@@ -356,9 +444,14 @@ def test_with_one_kind_of_verdict_there_is_no_model_and_claims_get_the_prior():
     settled = frame["label"].is_not_null()
     assert (frame.filter(settled)["p_true"] == 1).all()
     assert (frame.filter(~settled)["p_true"] == prior.filter(~settled)).all()
-    sources = source_reliability(scored_claims(features, scores.frame), prior_strength=8,
-                                 unsettled_weight=0.5, interval=0.9, priors=PRIORS,
-                                 fitted=scores.fitted)
+    sources = source_reliability(
+        scored_claims(features, scores.frame),
+        prior_strength=8,
+        unsettled_weight=0.5,
+        interval=0.9,
+        priors=PRIORS,
+        fitted=scores.fitted,
+    )
     assert (sources["reliability_high"] - sources["reliability_low"] > 0.4).all()
     expected = sources["kind"].replace_strict(PRIORS, return_dtype=pl.Float64)
     assert ((sources["reliability"] - expected).abs() < 1e-9).all()
@@ -367,8 +460,14 @@ def test_with_one_kind_of_verdict_there_is_no_model_and_claims_get_the_prior():
 def test_too_few_settled_claims_fall_back_and_say_so():
     claims, outcomes, _ = small_world(n_claims=400)
     features = claim_features(claims, outcomes, AS_OF).collect()
-    scores = score_claims(features, validation_fraction=0.2, min_training_rows=1000,
-                          max_training_rows=0, random_state=0, priors=PRIORS)
+    scores = score_claims(
+        features,
+        validation_fraction=0.2,
+        min_training_rows=1000,
+        max_training_rows=0,
+        random_state=0,
+        priors=PRIORS,
+    )
     assert not scores.fitted and "fewer than 1000" in scores.note
     assert scores.metrics["model"] == "track_record_prior"
     # no model, but a source's record still moves its open claims off the prior
@@ -378,8 +477,14 @@ def test_too_few_settled_claims_fall_back_and_say_so():
 
 def test_training_rows_are_capped_at_the_most_recent(fitted_world):
     features, scores, _ = fitted_world
-    capped = score_claims(features, validation_fraction=0.2, min_training_rows=40,
-                          max_training_rows=200, random_state=0, priors=PRIORS)
+    capped = score_claims(
+        features,
+        validation_fraction=0.2,
+        min_training_rows=40,
+        max_training_rows=200,
+        random_state=0,
+        priors=PRIORS,
+    )
     assert capped.metrics["rows_train"] == 200
     assert capped.metrics["rows_valid"] == scores.metrics["rows_valid"]
 
@@ -390,8 +495,14 @@ def test_no_training_claim_settled_on_or_after_the_first_validation_day(fitted_w
     features, _, _ = fitted_world
     # claims settled by the month: many share a day, at the split too
     features = features.with_columns(pl.col("settled_on").dt.truncate("1mo"))
-    scores = score_claims(features, validation_fraction=0.2, min_training_rows=40,
-                          max_training_rows=300_000, random_state=0, priors=PRIORS)
+    scores = score_claims(
+        features,
+        validation_fraction=0.2,
+        min_training_rows=40,
+        max_training_rows=300_000,
+        random_state=0,
+        priors=PRIORS,
+    )
     settled = features.filter(pl.col("label").is_not_null()).sort("settled_on", "claim_id")
     n_valid = scores.metrics["rows_valid"]
     first_day = settled.tail(n_valid)["settled_on"].min()
@@ -403,31 +514,57 @@ def test_no_training_claim_settled_on_or_after_the_first_validation_day(fitted_w
 def test_validation_rows_are_capped_at_the_most_recent_and_the_rest_can_train(fitted_world):
     features, scores, _ = fitted_world
     cap = scores.metrics["rows_valid"] // 2
-    capped = score_claims(features, validation_fraction=0.2, max_validation_rows=cap,
-                          min_training_rows=20, max_training_rows=0, random_state=0,
-                          priors=PRIORS)
+    capped = score_claims(
+        features,
+        validation_fraction=0.2,
+        max_validation_rows=cap,
+        min_training_rows=20,
+        max_training_rows=0,
+        random_state=0,
+        priors=PRIORS,
+    )
     assert capped.metrics["rows_valid"] == cap
     assert capped.metrics["rows_train"] == scores.metrics["settled"] - cap
 
 
 # --- sources -------------------------------------------------------------------------------
 
+
 def scored_frame(rows: list[tuple]) -> pl.DataFrame:
     """(source_id, kind, affiliation, outlet, label, p_true, denied) per claim."""
     frame = pl.DataFrame(
-        rows, orient="row",
-        schema={"source_id": pl.String, "kind": pl.String, "affiliation": pl.String,
-                "outlet": pl.String, "label": pl.Int8, "p_true": pl.Float64, "denied": pl.Boolean},
+        rows,
+        orient="row",
+        schema={
+            "source_id": pl.String,
+            "kind": pl.String,
+            "affiliation": pl.String,
+            "outlet": pl.String,
+            "label": pl.Int8,
+            "p_true": pl.Float64,
+            "denied": pl.Boolean,
+        },
     )
     return frame.with_row_index("n").select(
-        pl.format("c{}", pl.col("n")).alias("claim_id"), pl.exclude("n"),
+        pl.format("c{}", pl.col("n")).alias("claim_id"),
+        pl.exclude("n"),
         contradicted=pl.lit(False),
     )
 
 
 def source(source_id, labels, *, kind="named", affiliation="US", outlet="Axios", p=None):
-    return [(source_id, kind, affiliation, outlet, label,
-             float(label) if label is not None else p, False) for label in labels]
+    return [
+        (
+            source_id,
+            kind,
+            affiliation,
+            outlet,
+            label,
+            float(label) if label is not None else p,
+            False,
+        )
+        for label in labels
+    ]
 
 
 def by_source(frame: pl.DataFrame) -> dict[str, dict]:
@@ -435,10 +572,12 @@ def by_source(frame: pl.DataFrame) -> dict[str, dict]:
 
 
 def test_a_source_always_confirmed_ranks_above_one_always_retracted():
-    scored = scored_frame(source("liar", [0] * 10) + source("honest", [1] * 10)
-                          + source("mixed", [1, 0] * 5))
-    ranked = source_reliability(scored, prior_strength=8, unsettled_weight=0.5, interval=0.9,
-                                priors=PRIORS)
+    scored = scored_frame(
+        source("liar", [0] * 10) + source("honest", [1] * 10) + source("mixed", [1, 0] * 5)
+    )
+    ranked = source_reliability(
+        scored, prior_strength=8, unsettled_weight=0.5, interval=0.9, priors=PRIORS
+    )
     assert ranked["source_id"].to_list() == ["honest", "mixed", "liar"]
     assert ranked["rank"].to_list() == [1, 2, 3]
     rows = by_source(ranked)
@@ -461,8 +600,11 @@ def test_reliability_lies_within_its_interval_even_at_the_edge(label):
 
 def test_two_claims_give_a_wider_interval_than_two_hundred():
     scored = scored_frame(source("few", [1, 0]) + source("many", [1, 0] * 100))
-    rows = by_source(source_reliability(scored, prior_strength=8, unsettled_weight=0.5,
-                                        interval=0.9, priors=PRIORS))
+    rows = by_source(
+        source_reliability(
+            scored, prior_strength=8, unsettled_weight=0.5, interval=0.9, priors=PRIORS
+        )
+    )
     width = {s: r["reliability_high"] - r["reliability_low"] for s, r in rows.items()}
     assert width["few"] > 2 * width["many"]
     for r in rows.values():
@@ -470,8 +612,12 @@ def test_two_claims_give_a_wider_interval_than_two_hundred():
 
 
 def test_open_claims_count_by_their_p_true_and_unsettled_weight():
-    scored = scored_frame(source("s", [1, 1, 0]) + source("s", [None] * 4, p=0.9)
-                          + source("t", [1, 1, 0]) + source("t", [None] * 4, p=0.1))
+    scored = scored_frame(
+        source("s", [1, 1, 0])
+        + source("s", [None] * 4, p=0.9)
+        + source("t", [1, 1, 0])
+        + source("t", [None] * 4, p=0.1)
+    )
     options = dict(prior_strength=8, interval=0.9, priors=PRIORS)
     rows = by_source(source_reliability(scored, unsettled_weight=0.5, **options))
     assert rows["s"]["reliability"] > rows["t"]["reliability"]
@@ -481,10 +627,19 @@ def test_open_claims_count_by_their_p_true_and_unsettled_weight():
 
 
 def test_without_a_model_every_source_gets_its_prior_and_a_wide_interval():
-    scored = scored_frame(source("a", [None] * 200, p=0.6)
-                          + source("b", [None] * 2, kind="anonymous", p=0.5))
-    rows = by_source(source_reliability(scored, prior_strength=8, unsettled_weight=0.5,
-                                        interval=0.9, priors=PRIORS, fitted=False))
+    scored = scored_frame(
+        source("a", [None] * 200, p=0.6) + source("b", [None] * 2, kind="anonymous", p=0.5)
+    )
+    rows = by_source(
+        source_reliability(
+            scored,
+            prior_strength=8,
+            unsettled_weight=0.5,
+            interval=0.9,
+            priors=PRIORS,
+            fitted=False,
+        )
+    )
     assert rows["a"]["reliability"] == pytest.approx(0.6)
     assert rows["b"]["reliability"] == pytest.approx(0.5)
     for r in rows.values():
@@ -495,14 +650,18 @@ def test_a_new_source_borrows_its_groups_record():
     # Groups move away from the level above on a lot of evidence only (group_strength): these
     # have three hundred claims each.
     scored = scored_frame(
-        source("old", [0] * 280 + [1] * 20, kind="anonymous", affiliation="Hamas",
-               outlet="Al Jazeera")
+        source(
+            "old", [0] * 280 + [1] * 20, kind="anonymous", affiliation="Hamas", outlet="Al Jazeera"
+        )
         + source("us", [1] * 280 + [0] * 20, kind="anonymous", affiliation="US", outlet="Axios")
         + source("new", [None], kind="anonymous", affiliation="Hamas", outlet="Al Jazeera", p=0.5)
         + source("other", [None], kind="anonymous", affiliation="US", outlet="Axios", p=0.5)
     )
-    rows = by_source(source_reliability(scored, prior_strength=4, unsettled_weight=0.5,
-                                        interval=0.9, priors=PRIORS))
+    rows = by_source(
+        source_reliability(
+            scored, prior_strength=4, unsettled_weight=0.5, interval=0.9, priors=PRIORS
+        )
+    )
     assert rows["new"]["reliability"] < rows["other"]["reliability"]
     assert rows["new"]["group"] == "anonymous · Hamas · Al Jazeera"
     assert rows["new"]["group_reliability"] < 0.3
@@ -513,8 +672,7 @@ def test_a_small_group_stays_near_the_level_above_it():
     # stays nearer the kind's prior (0.5) than its own record (0.07); shrunk as lightly as a
     # source is, it would move most of the way to its own record.
     scored = scored_frame(
-        source("old", [0] * 28 + [1, 1], kind="anonymous", affiliation="Hamas",
-               outlet="Al Jazeera")
+        source("old", [0] * 28 + [1, 1], kind="anonymous", affiliation="Hamas", outlet="Al Jazeera")
         + source("new", [None], kind="anonymous", affiliation="Hamas", outlet="Al Jazeera", p=0.5)
     )
     options = dict(prior_strength=4, unsettled_weight=0.5, interval=0.9, priors=PRIORS)
@@ -530,33 +688,50 @@ def test_affiliation_and_outlet_are_the_most_common_ties_by_name():
         + source("s", [1, 0], outlet="Axios", affiliation="US")
         + source("s", [1, 0], outlet="Reuters", affiliation="Israeli")
     )
-    row = source_reliability(scored, prior_strength=8, unsettled_weight=0.5, interval=0.9,
-                             priors=PRIORS).row(0, named=True)
+    row = source_reliability(
+        scored, prior_strength=8, unsettled_weight=0.5, interval=0.9, priors=PRIORS
+    ).row(0, named=True)
     assert (row["outlet"], row["affiliation"]) == ("Axios", "Israeli")
     assert row["denied"] == 0 and row["claims"] == 5
 
 
 def test_outlets_are_ranked_with_intervals():
-    scored = scored_frame(source("a", [1] * 20, outlet="Good") + source("b", [0] * 20, outlet="Bad")
-                          + source("c", [1, 0], outlet="Small"))
-    outlets = outlet_reliability(scored, prior_strength=8, unsettled_weight=0.5, interval=0.9,
-                                 priors=PRIORS)
-    assert outlets.columns == ["outlet", "reliability", "reliability_low", "reliability_high",
-                               "claims", "rank"]
+    scored = scored_frame(
+        source("a", [1] * 20, outlet="Good")
+        + source("b", [0] * 20, outlet="Bad")
+        + source("c", [1, 0], outlet="Small")
+    )
+    outlets = outlet_reliability(
+        scored, prior_strength=8, unsettled_weight=0.5, interval=0.9, priors=PRIORS
+    )
+    assert outlets.columns == [
+        "outlet",
+        "reliability",
+        "reliability_low",
+        "reliability_high",
+        "claims",
+        "rank",
+    ]
     assert outlets["outlet"].to_list() == ["Good", "Small", "Bad"]
 
 
 def test_reliability_tracks_the_truth_of_a_small_world(fitted_world):
     features, scores, truth = fitted_world
-    sources = source_reliability(scored_claims(features, scores.frame), prior_strength=8,
-                                 unsettled_weight=0.5, interval=0.9, priors=PRIORS,
-                                 fitted=scores.fitted)
+    sources = source_reliability(
+        scored_claims(features, scores.frame),
+        prior_strength=8,
+        unsettled_weight=0.5,
+        interval=0.9,
+        priors=PRIORS,
+        fitted=scores.fitted,
+    )
     true = truth.group_by("source_id").agg(pl.col("true_reliability").first(), pl.len().alias("n"))
     joined = sources.join(true, on="source_id").filter(pl.col("n") >= 10)
     assert joined.select(pl.corr("reliability", "true_reliability", method="spearman")).item() > 0.8
 
 
 # --- metrics -------------------------------------------------------------------------------
+
 
 def test_metrics_on_obvious_cases():
     y = np.array([0, 0, 1, 1])
@@ -576,7 +751,9 @@ def test_metrics_on_obvious_cases():
 def test_baselines_use_the_history_only():
     history = pl.DataFrame({"source_id": ["a"] * 4 + ["b"] * 4, "label": [1, 1, 1, 1, 0, 0, 0, 0]})
     targets = pl.DataFrame({"claim_id": ["x", "y", "z"], "source_id": ["a", "b", "new"]})
-    naive = dict(metrics.naive_track_record(history, targets, strength=4).select("claim_id", "p").iter_rows())
+    naive = dict(
+        metrics.naive_track_record(history, targets, strength=4).select("claim_id", "p").iter_rows()
+    )
     assert naive["x"] == pytest.approx((4 + 4 * 0.5) / 8)
     assert naive["y"] == pytest.approx((0 + 4 * 0.5) / 8)
     assert naive["z"] == pytest.approx(0.5)
@@ -591,8 +768,9 @@ def test_sources_are_the_same_whatever_the_row_order_and_ties_go_by_source_id(fi
     shuffled = source_reliability(scored.sample(fraction=1.0, shuffle=True, seed=7), **options)
     assert first.equals(shuffled)
     twins = scored_frame(source("b", [1, 0, 1]) + source("a", [1, 0, 1]) + source("c", [1, 0]))
-    ranked = source_reliability(twins, prior_strength=8, unsettled_weight=0.5, interval=0.9,
-                                priors=PRIORS)
+    ranked = source_reliability(
+        twins, prior_strength=8, unsettled_weight=0.5, interval=0.9, priors=PRIORS
+    )
     assert ranked.filter(pl.col("source_id") != "c")["source_id"].to_list() == ["a", "b"]
 
 
@@ -602,8 +780,17 @@ def test_a_feature_that_is_not_a_number_is_refused_as_before(fitted_world, bad):
     features, _, _ = fitted_world
     open_row = features.with_row_index("row").filter(pl.col("label").is_null())["row"][0]
     broken = features.with_columns(
-        pl.when(pl.int_range(pl.len()) == open_row).then(bad)
-        .otherwise(pl.col("f_denied_by_subject")).alias("f_denied_by_subject"))
+        pl.when(pl.int_range(pl.len()) == open_row)
+        .then(bad)
+        .otherwise(pl.col("f_denied_by_subject"))
+        .alias("f_denied_by_subject")
+    )
     with pytest.raises(ValueError, match="(?i)nan|infinity"):
-        score_claims(broken, validation_fraction=0.2, min_training_rows=40,
-                     max_training_rows=300_000, random_state=0, priors=PRIORS)
+        score_claims(
+            broken,
+            validation_fraction=0.2,
+            min_training_rows=40,
+            max_training_rows=300_000,
+            random_state=0,
+            priors=PRIORS,
+        )

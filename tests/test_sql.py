@@ -11,8 +11,8 @@ import json
 import duckdb
 import pytest
 from click.testing import CliRunner
-
 from conftest import claim_row, outcome_row, write_jsonl
+
 from jobs.cli import cli
 
 
@@ -21,12 +21,18 @@ def shared(tmp_path_factory):
     """One small warehouse for the whole module: every test here only reads it, or tries to
     change it and must fail."""
     folder = tmp_path_factory.mktemp("sql")
-    claims = write_jsonl(folder / "claims.jsonl", [
-        claim_row("c1"), claim_row("c2", source="a Palestinian official", outlet="Times of Israel"),
-        claim_row("c3", source="مسؤول فلسطيني", outlet="Al Jazeera", text="قال مسؤول"),
-    ])
-    outcomes = write_jsonl(folder / "outcomes.jsonl", [
-        outcome_row("c1", event="rated", verdict="0.25", by="PolitiFact")])
+    claims = write_jsonl(
+        folder / "claims.jsonl",
+        [
+            claim_row("c1"),
+            claim_row("c2", source="a Palestinian official", outlet="Times of Israel"),
+            claim_row("c3", source="مسؤول فلسطيني", outlet="Al Jazeera", text="قال مسؤول"),
+        ],
+    )
+    outcomes = write_jsonl(
+        folder / "outcomes.jsonl",
+        [outcome_row("c1", event="rated", verdict="0.25", by="PolitiFact")],
+    )
     db = folder / "wh.duckdb"
     runner = CliRunner()
     result = runner.invoke(cli, ["--db", str(db), "ingest", str(claims), str(outcomes)])
@@ -41,8 +47,10 @@ def shared(tmp_path_factory):
 def contents(db) -> dict[str, list[tuple]]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {table: sorted(con.execute(f"select * from {table}").fetchall(), key=repr)
-                for table in ("claims", "outcomes", "sources", "quarantine", "source_aliases")}
+        return {
+            table: sorted(con.execute(f"select * from {table}").fetchall(), key=repr)
+            for table in ("claims", "outcomes", "sources", "quarantine", "source_aliases")
+        }
     finally:
         con.close()
 
@@ -85,15 +93,22 @@ def test_sql_refuses_anything_but_one_read_only_select(case, shared):
     assert written <= {"claims.jsonl", "outcomes.jsonl", "wh.duckdb", "wh.duckdb.wal"}, written
 
 
-@pytest.mark.parametrize("statement, kind", [("delete from claims", "delete"),
-                                             ("drop table claims", "drop"),
-                                             ("attach 'x.duckdb' as x", "attach")])
+@pytest.mark.parametrize(
+    "statement, kind",
+    [
+        ("delete from claims", "delete"),
+        ("drop table claims", "drop"),
+        ("attach 'x.duckdb' as x", "attach"),
+    ],
+)
 def test_the_refusal_says_what_was_refused(statement, kind, shared):
     result = shared["run"](statement)
 
     assert result.exit_code == 2
-    assert result.stderr == (f"trackrecord: error: read-only: {kind} statements are refused; "
-                             "`trackrecord sql` runs SELECT only\n")
+    assert result.stderr == (
+        f"trackrecord: error: read-only: {kind} statements are refused; "
+        "`trackrecord sql` runs SELECT only\n"
+    )
 
 
 def test_two_statements_are_refused_by_name(shared):
@@ -132,17 +147,25 @@ def test_select_as_json_keeps_numbers_numbers(shared):
 
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
-    assert rows[0] == {"claim_id": "c1", "source": "Steve Witkoff", "n": 2, "half": 0.5,
-                       "day": "2025-05-29"}
+    assert rows[0] == {
+        "claim_id": "c1",
+        "source": "Steve Witkoff",
+        "n": 2,
+        "half": 0.5,
+        "day": "2025-05-29",
+    }
     assert isinstance(rows[0]["n"], int) and isinstance(rows[0]["half"], float)
     assert rows[2]["source"] == "مسؤول فلسطيني"
 
 
-@pytest.mark.parametrize("query, shown", [
-    ("select interval 3 day as v, 1 as n", "3 days"),  # Polars takes no interval
-    ("select [interval 1 day] as v, 1 as n;", "[1 day]"),  # not nested either
-    ("select union_value(k := 7) as v, 1 as n", "7"),  # nor a union
-])
+@pytest.mark.parametrize(
+    "query, shown",
+    [
+        ("select interval 3 day as v, 1 as n", "3 days"),  # Polars takes no interval
+        ("select [interval 1 day] as v, 1 as n;", "[1 day]"),  # not nested either
+        ("select union_value(k := 7) as v, 1 as n", "7"),  # nor a union
+    ],
+)
 def test_columns_polars_cannot_take_are_shown_as_text(query, shown, shared):
     result = shared["run"](query, "--format", "json")
 
@@ -151,14 +174,19 @@ def test_columns_polars_cannot_take_are_shown_as_text(query, shown, shared):
 
 
 def test_select_as_markdown_is_a_table(shared):
-    result = shared["run"]("select claim_id, 2 as n from claims order by claim_id", "--format", "markdown")
+    result = shared["run"](
+        "select claim_id, 2 as n from claims order by claim_id", "--format", "markdown"
+    )
 
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert [cell.strip() for cell in lines[0].strip("|").split("|")] == ["claim_id", "n"]
     assert set(lines[1].replace("|", "").replace(":", "").strip()) == {"-"}
     assert [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]] == [
-        ["c1", "2"], ["c2", "2"], ["c3", "2"]]
+        ["c1", "2"],
+        ["c2", "2"],
+        ["c3", "2"],
+    ]
 
 
 def test_select_as_a_table_is_the_default(shared):
@@ -171,16 +199,27 @@ def test_select_as_a_table_is_the_default(shared):
 
 
 def test_select_over_the_tables_and_views_the_contract_names(shared):
-    for name in ("claims", "outcomes", "sources", "source_aliases", "quarantine", "runs",
-                 "source_scores", "claim_scores", "outlet_scores", "source_score_history"):
+    for name in (
+        "claims",
+        "outcomes",
+        "sources",
+        "source_aliases",
+        "quarantine",
+        "runs",
+        "source_scores",
+        "claim_scores",
+        "outlet_scores",
+        "source_score_history",
+    ):
         result = shared["run"](f"select count(*) as n from {name}", "--format", "json")
         assert result.exit_code == 0, (name, result.output)
         assert isinstance(json.loads(result.stdout)[0]["n"], int)
 
 
 def test_a_trailing_semicolon_and_a_cte_are_one_select(shared):
-    result = shared["run"]("with c as (select claim_id from claims) select count(*) as n from c;",
-                           "--format", "json")
+    result = shared["run"](
+        "with c as (select claim_id from claims) select count(*) as n from c;", "--format", "json"
+    )
 
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == [{"n": 3}]

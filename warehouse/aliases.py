@@ -36,7 +36,9 @@ def _anonymous(con: duckdb.DuckDBPyConnection, given: str, key: str) -> bool:
     return named == 0
 
 
-def add_alias(con: duckdb.DuckDBPyConnection, alias: str, name: str, *, outlet: bool = False) -> str:
+def add_alias(
+    con: duckdb.DuckDBPyConnection, alias: str, name: str, *, outlet: bool = False
+) -> str:
     """Record that `alias` means `name` and re-point the claims. Returns a message."""
     kind = "outlet" if outlet else "source"
     alias_key, target_key = _key(alias, outlet=outlet), _key(name, outlet=outlet)
@@ -70,7 +72,13 @@ def add_alias(con: duckdb.DuckDBPyConnection, alias: str, name: str, *, outlet: 
         )
         con.execute(
             "insert into source_aliases values ($kind, $alias, $alias_key, $name, $target, now()::timestamp)",
-            {"kind": kind, "alias": alias, "alias_key": alias_key, "name": name, "target": target_key},
+            {
+                "kind": kind,
+                "alias": alias,
+                "alias_key": alias_key,
+                "name": name,
+                "target": target_key,
+            },
         )
         refresh_identities(con)
     return f"{kind} alias added: '{alias}' -> '{name}'"
@@ -95,7 +103,8 @@ def remove_alias(con: duckdb.DuckDBPyConnection, alias: str, *, outlet: bool = F
 
 
 def list_aliases(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return fetch_frame(con,         "select kind, alias, name, created_at from source_aliases order by kind, alias"
+    return fetch_frame(
+        con, "select kind, alias, name, created_at from source_aliases order by kind, alias"
     )
 
 
@@ -104,33 +113,60 @@ def suggest_aliases(
 ) -> pl.DataFrame:
     """Likely same-person pairs among named sources: (a, b, similarity, claims_a, claims_b,
     why). A bare surname is paired with the full names it ends."""
-    names = fetch_frame(con,         """
+    names = fetch_frame(
+        con,
+        """
         select s.source, s.claims, s.identity_key
         from sources as s
         where s.kind = 'named'
         order by s.claims desc, s.source
         limit 8000
-        """
+        """,
     )
     if names.height < 2:
-        return pl.DataFrame(schema={"a": pl.String, "b": pl.String, "similarity": pl.Float64,
-                                    "claims_a": pl.Int64, "claims_b": pl.Int64, "why": pl.String})
+        return pl.DataFrame(
+            schema={
+                "a": pl.String,
+                "b": pl.String,
+                "similarity": pl.Float64,
+                "claims_a": pl.Int64,
+                "claims_b": pl.Int64,
+                "why": pl.String,
+            }
+        )
     keys = names["identity_key"].str.strip_prefix("named:")
     # RapidFuzz's cdist scores every pair in C, on both cores; uint8 keeps it small.
-    full = process.cdist(keys.to_list(), keys.to_list(), scorer=fuzz.ratio,
-                         score_cutoff=threshold, dtype=np.uint8, workers=-1)
+    full = process.cdist(
+        keys.to_list(),
+        keys.to_list(),
+        scorer=fuzz.ratio,
+        score_cutoff=threshold,
+        dtype=np.uint8,
+        workers=-1,
+    )
     fi, fj = np.nonzero(np.triu(full, k=1))
     # A bare surname ("Witkoff") against the last word of full names ("Steve Witkoff").
     single = np.flatnonzero(~keys.str.contains(" ").to_numpy())
     multi = np.flatnonzero(keys.str.contains(" ").to_numpy())
     last_words = keys.str.split(" ").list.last().to_numpy()
-    bare = process.cdist(keys.to_numpy()[single].tolist(), last_words[multi].tolist(),
-                         scorer=fuzz.ratio, score_cutoff=threshold, dtype=np.uint8, workers=-1)
+    bare = process.cdist(
+        keys.to_numpy()[single].tolist(),
+        last_words[multi].tolist(),
+        scorer=fuzz.ratio,
+        score_cutoff=threshold,
+        dtype=np.uint8,
+        workers=-1,
+    )
     bi, bj = np.nonzero(bare)
-    pairs = pl.concat([
-        pl.DataFrame({"i": fi, "j": fj, "score": full[fi, fj], "why": "similar spelling"}),
-        pl.DataFrame({"i": single[bi], "j": multi[bj], "score": bare[bi, bj], "why": "bare surname"}),
-    ], how="vertical_relaxed")
+    pairs = pl.concat(
+        [
+            pl.DataFrame({"i": fi, "j": fj, "score": full[fi, fj], "why": "similar spelling"}),
+            pl.DataFrame(
+                {"i": single[bi], "j": multi[bj], "score": bare[bi, bj], "why": "bare surname"}
+            ),
+        ],
+        how="vertical_relaxed",
+    )
     lookup = names.with_row_index("i").with_columns(pl.col("i").cast(pl.Int64))
     return (
         pairs.with_columns(pl.col("i", "j").cast(pl.Int64), similarity=pl.col("score") / 100.0)
@@ -140,5 +176,3 @@ def suggest_aliases(
         .select("a", "b", "similarity", "claims_a", "claims_b", "why")
         .head(limit)
     )
-
-

@@ -116,7 +116,9 @@ def connect_read(
     """Open the warehouse read-only. `sandboxed` also switches off access to files and the
     network, for SQL typed by users."""
     if not path.exists():
-        raise NoWarehouse(f"no warehouse at {path}: run `trackrecord init` and `trackrecord ingest` first")
+        raise NoWarehouse(
+            f"no warehouse at {path}: run `trackrecord init` and `trackrecord ingest` first"
+        )
     config = {"enable_external_access": False} if sandboxed else None
     con = _open(path, read_only=True, busy_timeout=busy_timeout, config=config)
     if pending_migrations(con):
@@ -144,7 +146,9 @@ def pending_migrations(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
     ).fetchall()[0][0]
     applied: set[int] = set()
     if exists:
-        applied = {row[0] for row in con.execute(f"select version from {MIGRATIONS_TABLE}").fetchall()}
+        applied = {
+            row[0] for row in con.execute(f"select version from {MIGRATIONS_TABLE}").fetchall()
+        }
     return [(version, name) for version, name in migration_files() if version not in applied]
 
 

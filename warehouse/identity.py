@@ -50,8 +50,13 @@ _TITLE_WORDS = (
     "chairman|chairwoman|chair|ceo|judge|justice|king|queen|prince|sheikh|emir|dr|mr|mrs|ms|"
     "official|prof|professor|negotiator|mediator|mp|mk|candidate|premier|chancellor|speaker"
 )
-_TITLE_LIST = sorted({word.replace("defen[cs]e", "defen") for phrase in _TITLE_WORDS.split("|")
-                      for word in phrase.split()})
+_TITLE_LIST = sorted(
+    {
+        word.replace("defen[cs]e", "defen")
+        for phrase in _TITLE_WORDS.split("|")
+        for word in phrase.split()
+    }
+)
 # Up to three words before the title (nationality, organisation, "special", "former"), then
 # the title, then at least one more word. Matched on text whose spaces are single spaces
 # (folded, or cleaned by named_display): a plain space is many times faster to match than
@@ -139,8 +144,10 @@ def _without_apposition(text: pl.Expr) -> pl.Expr:
     is kept whole, as dropping them would merge every Obama into one."""
     after = text.str.extract(r"^[^,]*,(.*)$", 1)
     words = after.str.to_lowercase().str.replace_all(r"[^\p{L}\s]", "").str.split(" ")
-    given = after.str.contains(_GIVEN_NAMES) & ~words.list.eval(
-        pl.element().is_in(_TITLE_LIST)).list.any()
+    given = (
+        after.str.contains(_GIVEN_NAMES)
+        & ~words.list.eval(pl.element().is_in(_TITLE_LIST)).list.any()
+    )
     return (
         pl.when(given.fill_null(False))
         .then(text)
@@ -194,8 +201,9 @@ def _singular(words: pl.Expr) -> pl.Expr:
         .str.replace(r"(\p{L}+(?:ss|sh|ch|x))es$", "${1}")
         .str.replace(r"(\p{L}*[^sui\s])s$", "${1}")
     )
-    role = words.str.replace(_ROLES_BEFORE, "${1}${2}${3}").str.replace(_PEOPLE_BEFORE,
-                                                                        "${1}person${2}")
+    role = words.str.replace(_ROLES_BEFORE, "${1}${2}${3}").str.replace(
+        _PEOPLE_BEFORE, "${1}person${2}"
+    )
     return pl.when(words.str.contains(_ANY_ROLE_BEFORE)).then(role).otherwise(last_word)
 
 
@@ -267,9 +275,12 @@ def of_text(rule: Callable[[pl.Expr], pl.Expr], text: str | None) -> str | None:
 def named_keys(names: pl.LazyFrame, column: str, into: str) -> pl.LazyFrame:
     """`names` with `into` = named_key(`column`), worked out one step per column (see
     _named_steps): the same keys as the expression, several times faster on many names."""
-    return _named_steps(names.with_columns(_name=_without_apposition(pl.col(column)))
-                        .with_columns(_name_folded=fold(pl.col("_name"))),
-                        display=False).rename({"_key": into})
+    return _named_steps(
+        names.with_columns(_name=_without_apposition(pl.col(column))).with_columns(
+            _name_folded=fold(pl.col("_name"))
+        ),
+        display=False,
+    ).rename({"_key": into})
 
 
 def _named_steps(named: pl.LazyFrame, *, display: bool) -> pl.LazyFrame:
@@ -288,15 +299,23 @@ def _named_steps(named: pl.LazyFrame, *, display: bool) -> pl.LazyFrame:
         _display=pl.col("_name").str.replace_all(r"\s+", " ") if display else pl.lit(None),
     ).with_columns(
         _stripped_display=pl.when(pl.col("_titled")).then(
-            pl.col("_display").str.replace(f"(?i){_TITLE_PREFIX}", "")) if display else pl.lit(None),
+            pl.col("_display").str.replace(f"(?i){_TITLE_PREFIX}", "")
+        )
+        if display
+        else pl.lit(None),
     )
     keep_key = ~pl.col("_titled") | _title_stays(pl.col("_stripped"), folded)
     out = steps.with_columns(_key=pl.when(keep_key).then(folded).otherwise(pl.col("_stripped")))
     if display:
         keep_display = ~pl.col("_titled") | _title_stays(pl.col("_stripped_display"), folded)
-        out = out.with_columns(source_display=pl.when(keep_display).then(pl.col("_display"))
-                               .otherwise(pl.col("_stripped_display")))
-    return out.drop("_name", "_name_folded", "_titled", "_stripped", "_display", "_stripped_display")
+        out = out.with_columns(
+            source_display=pl.when(keep_display)
+            .then(pl.col("_display"))
+            .otherwise(pl.col("_stripped_display"))
+        )
+    return out.drop(
+        "_name", "_name_folded", "_titled", "_stripped", "_display", "_stripped_display"
+    )
 
 
 def identify_sources(sources: pl.DataFrame) -> pl.DataFrame:
@@ -318,8 +337,11 @@ def identify_sources(sources: pl.DataFrame) -> pl.DataFrame:
     named = (
         kinds.filter(pl.col("kind") == "named")
         .with_columns(_name=_without_apposition(source))
-        .with_columns(_name_folded=pl.when(source.str.contains(",", literal=True))
-                      .then(fold(pl.col("_name"))).otherwise(folded))
+        .with_columns(
+            _name_folded=pl.when(source.str.contains(",", literal=True))
+            .then(fold(pl.col("_name")))
+            .otherwise(folded)
+        )
     )
     named = _named_steps(named, display=True).rename({"_key": "source_key"})
     anonymous = (
@@ -330,8 +352,12 @@ def identify_sources(sources: pl.DataFrame) -> pl.DataFrame:
         .with_columns(source_display=descriptor_display(pl.col("source_key")))
         .drop("_pooled", "_singular")
     )
-    return (pl.concat([named, anonymous], how="vertical").drop("_folded")
-            .select(*sources.columns, "kind", "source_key", "source_display").collect())
+    return (
+        pl.concat([named, anonymous], how="vertical")
+        .drop("_folded")
+        .select(*sources.columns, "kind", "source_key", "source_display")
+        .collect()
+    )
 
 
 def identify_outlets(outlets: pl.DataFrame) -> pl.DataFrame:

@@ -33,12 +33,12 @@ import re
 import shutil
 import tempfile
 import zlib
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from glob import glob
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 import polars as pl
@@ -47,12 +47,29 @@ from warehouse import identity
 from warehouse.connection import fetch_frame, register_frame, sql_text, transaction
 from warehouse.errors import BadInput
 
-CLAIM_FIELDS = ["claim_id", "published_at", "source", "source_kind", "affiliation", "outlet",
-                "text", "subject", "story", "url"]
+CLAIM_FIELDS = [
+    "claim_id",
+    "published_at",
+    "source",
+    "source_kind",
+    "affiliation",
+    "outlet",
+    "text",
+    "subject",
+    "story",
+    "url",
+]
 OUTCOME_FIELDS = ["claim_id", "event", "at", "by", "verdict", "url", "note"]
 EVENTS = ["confirmed", "corroborated", "denied", "contradicted", "retracted", "rated"]
-VERDICT_WORDS = ["true", "mostly-true", "half-true", "mostly-false", "barely-true", "false",
-                 "pants-fire"]
+VERDICT_WORDS = [
+    "true",
+    "mostly-true",
+    "half-true",
+    "mostly-false",
+    "barely-true",
+    "false",
+    "pants-fire",
+]
 SUFFIXES = (".jsonl", ".ndjson", ".csv", ".parquet")
 ALL_FIELDS = list(dict.fromkeys(CLAIM_FIELDS + OUTCOME_FIELDS))
 
@@ -101,9 +118,16 @@ class IngestReport:
 
     @property
     def loaded_anything(self) -> bool:
-        return bool(self.claims_loaded + self.claims_updated + self.claims_unchanged
-                    + self.outcomes_loaded + self.outcomes_updated + self.outcomes_unchanged
-                    + self.released + self.waiting)
+        return bool(
+            self.claims_loaded
+            + self.claims_updated
+            + self.claims_unchanged
+            + self.outcomes_loaded
+            + self.outcomes_updated
+            + self.outcomes_unchanged
+            + self.released
+            + self.waiting
+        )
 
     def summary(self) -> str:
         verb = "would load" if self.dry_run else "loaded"
@@ -113,8 +137,12 @@ class IngestReport:
             f"outcomes {self.outcomes_loaded + self.released} {verb}, {self.outcomes_updated} updated, "
             f"{self.outcomes_unchanged} unchanged; {self.quarantined} quarantined, "
             f"{self.waiting} waiting for their claim"
-            + (f"; {self.resolved} quarantined row(s) {'would leave' if self.dry_run else 'left'} "
-               "quarantine, their claim loaded from the same file" if self.resolved else "")
+            + (
+                f"; {self.resolved} quarantined row(s) {'would leave' if self.dry_run else 'left'} "
+                "quarantine, their claim loaded from the same file"
+                if self.resolved
+                else ""
+            )
         )
 
 
@@ -245,14 +273,18 @@ def _file_keys(path: Path) -> set[str]:
             if content and not keys:
                 keys = _all_keys(path)
             if content and not keys:
-                raise BadInput(f"{path}: no line is a JSON object (claims and outcomes are "
-                               "one JSON object per line)")
+                raise BadInput(
+                    f"{path}: no line is a JSON object (claims and outcomes are "
+                    "one JSON object per line)"
+                )
             return keys
         if name.endswith(".csv"):
             return set(_csv_header(path)[0])
         if not name.endswith(".parquet"):
-            raise BadInput(f"{path}: not a file type trackrecord reads (.jsonl, .ndjson, .csv "
-                           "or .parquet, each optionally .gz)")
+            raise BadInput(
+                f"{path}: not a file type trackrecord reads (.jsonl, .ndjson, .csv "
+                "or .parquet, each optionally .gz)"
+            )
         return _parquet_columns(path)
     except (OSError, EOFError, zlib.error, duckdb.Error, UnicodeError) as error:
         raise BadInput(f"{path}: cannot be read ({str(error).splitlines()[0]})") from error
@@ -269,13 +301,21 @@ def _parquet_columns(path: Path) -> set[str]:
 @functools.cache
 def _parquet_schema(path: str, mtime_ns: int, size: int) -> tuple[str, ...]:
     if not path.lower().endswith(".gz"):
-        return tuple(row[0] for row in _schema_reader().execute(
-            "select name from parquet_schema($path)", {"path": path}).fetchall())
+        return tuple(
+            row[0]
+            for row in _schema_reader()
+            .execute("select name from parquet_schema($path)", {"path": path})
+            .fetchall()
+        )
     with tempfile.TemporaryDirectory(prefix="trackrecord-") as workdir:
         target = Path(workdir) / "file.parquet"
         _gunzip(Path(path), target)
-        return tuple(row[0] for row in _schema_reader().execute(
-            "select name from parquet_schema($path)", {"path": str(target)}).fetchall())
+        return tuple(
+            row[0]
+            for row in _schema_reader()
+            .execute("select name from parquet_schema($path)", {"path": str(target)})
+            .fetchall()
+        )
 
 
 @functools.cache
@@ -309,12 +349,15 @@ def _all_keys(path: Path) -> set[str]:
     """The keys of every JSON object on a line of its own in a JSON-lines file (DuckDB,
     skipping lines that are not objects)."""
     with duckdb.connect() as con:
-        return {row[0] for row in con.execute(
-            "select distinct unnest(json_keys(json)) from read_json_objects($path, "
-            "format = 'newline_delimited', ignore_errors = true, "
-            "maximum_object_size = 67108864) where json_type(json) = 'OBJECT'",
-            {"path": str(path)},
-        ).fetchall()}
+        return {
+            row[0]
+            for row in con.execute(
+                "select distinct unnest(json_keys(json)) from read_json_objects($path, "
+                "format = 'newline_delimited', ignore_errors = true, "
+                "maximum_object_size = 67108864) where json_type(json) = 'OBJECT'",
+                {"path": str(path)},
+            ).fetchall()
+        }
 
 
 def check_inputs(paths: list[str]) -> dict[Path, str | None]:
@@ -331,7 +374,9 @@ def _file_kind(keys: set[str], path: Path) -> str | None:
     outcome_columns = {"event", "at"} & keys
     # Outcome columns decide only when both are there or no claim column is: a claims file
     # with a column of its own named `event` is still a claims file.
-    if "claim_id" in keys and (len(outcome_columns) == 2 or (outcome_columns and not claim_columns)):
+    if "claim_id" in keys and (
+        len(outcome_columns) == 2 or (outcome_columns and not claim_columns)
+    ):
         return "outcomes"
     if claim_columns:
         return "claims"
@@ -383,7 +428,9 @@ def _without_window(statement: str, opening: str) -> str:
     return statement.replace(opening, "-- ")
 
 
-def _stage_fast(con: duckdb.DuckDBPyConnection, path: Path, index: int, kind: str, name: str) -> bool:
+def _stage_fast(
+    con: duckdb.DuckDBPyConnection, path: Path, index: int, kind: str, name: str
+) -> bool:
     """Read a JSON-lines file of `kind` with DuckDB's parallel JSON reader straight into
     staged_claims or staged_outcomes, typed and checked as it is read (one pass). False
     (nothing staged) when a line is not JSON or not an object, which the reader refuses.
@@ -398,10 +445,16 @@ def _stage_fast(con: duckdb.DuckDBPyConnection, path: Path, index: int, kind: st
     # written (0.15 s of outcomes at 1M claims).
     con.execute("set disabled_optimizers = 'build_side_probe_side'")
     try:
-        con.execute(statement, params | {
-            "index": index, "file": name, "path": str(path),
-            "columns": {field: "VARCHAR" for field in fields},
-        })
+        con.execute(
+            statement,
+            params
+            | {
+                "index": index,
+                "file": name,
+                "path": str(path),
+                "columns": {field: "VARCHAR" for field in fields},
+            },
+        )
     except duckdb.InvalidInputException:
         # Malformed or invalid UTF-8: the line-by-line read finds which lines. A failed
         # statement inserts nothing; the delete only makes that explicit.
@@ -426,7 +479,8 @@ def _stage_lines(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: s
         lines, not_utf8 = _lossy_lines(path)
     lines = lines.with_columns(
         # A byte-order mark opens the file, not the first row.
-        raw=pl.when(pl.col("line") == 1).then(pl.col("raw").str.strip_prefix("\ufeff"))
+        raw=pl.when(pl.col("line") == 1)
+        .then(pl.col("raw").str.strip_prefix("\ufeff"))
         .otherwise(pl.col("raw"))
     ).filter(pl.col("raw").str.strip_chars().str.len_bytes() > 0)
     register_frame(con, "file_lines", lines)
@@ -450,7 +504,9 @@ def _lossy_lines(path: Path) -> tuple[pl.DataFrame, list[int]]:
     data = path.read_bytes()
     text = data.decode("utf-8", errors="replace")
     # Lines end at \n; a \r before it goes, as scan_lines drops it.
-    lines = pl.DataFrame({"raw": text.split("\n")}).with_columns(pl.col("raw").str.strip_suffix("\r"))
+    lines = pl.DataFrame({"raw": text.split("\n")}).with_columns(
+        pl.col("raw").str.strip_suffix("\r")
+    )
     lines = lines.with_row_index("line", offset=1).with_columns(pl.col("line").cast(pl.Int64))
     if data.endswith(b"\n"):
         lines = lines.head(-1)
@@ -484,8 +540,9 @@ class PreparedCsv:
     empty_lines: bool  # the file has an empty line
 
 
-def _prepared_csv(path: Path, workdir: Path, *, transcode: bool = False,
-                  one_line_end: bool = False) -> PreparedCsv:
+def _prepared_csv(
+    path: Path, workdir: Path, *, transcode: bool = False, one_line_end: bool = False
+) -> PreparedCsv:
     """The copy of CSV file `path` that DuckDB reads: the file as it is, or with U+FFFD for
     bytes that are not UTF-8 (`transcode`: DuckDB garbles their rows and the rows around
     them; _stage_table quarantines them) and \\n for every \\r\\n (`one_line_end`: DuckDB
@@ -503,8 +560,13 @@ def _prepared_csv(path: Path, workdir: Path, *, transcode: bool = False,
     with open(path, "rb") as source, open(target, "wb") as sink:
         for block in iter(lambda: source.read(1 << 24), b""):
             joined = previous[-2:] + block[:2]  # a block's edge cuts no line end in two
-            empty = empty or b"\n\n" in block or b"\n\r\n" in block or b"\n\n" in joined \
+            empty = (
+                empty
+                or b"\n\n" in block
+                or b"\n\r\n" in block
+                or b"\n\n" in joined
                 or b"\n\r\n" in joined
+            )
             if line_end is None and (found := re.search(rb"\r\n|\n|\r", block)):
                 line_end = found.group(0)
             previous = block
@@ -525,8 +587,10 @@ def _mark_unterminated(con: duckdb.DuckDBPyConnection, index: int) -> None:
     """After reading a _prepared_csv copy: drop the added line where it stood alone, and
     quarantine the record it closed (the text from the unclosed quote to the end of the
     file) without the mark. Only the file's last record can hold the added line."""
-    last = ("file_index = $index "
-            "and line = (select max(line) from staged_rows where file_index = $index)")
+    last = (
+        "file_index = $index "
+        "and line = (select max(line) from staged_rows where file_index = $index)"
+    )
     con.execute(
         f"delete from staged_rows where {last} and pre_reason is not null and trim(raw) = $alone",
         {"index": index, "alone": f'{END_MARK}"'},
@@ -542,7 +606,7 @@ def _mark_unterminated(con: duckdb.DuckDBPyConnection, index: int) -> None:
     con.execute(
         "update staged_rows set pre_reason = $reason, raw = regexp_replace(raw, $tail, '\"') "
         f"where {last} and pre_reason is null and regexp_matches(raw, $tail)",
-        params | {"tail": f"(\\\\r\\\\n|\\\\n|\\\\r){END_MARK}\""},
+        params | {"tail": f'(\\\\r\\\\n|\\\\n|\\\\r){END_MARK}"'},
     )
 
 
@@ -584,19 +648,26 @@ def _forget_staged_csv(con: duckdb.DuckDBPyConnection, index: int) -> None:
     """Undo a CSV file's staging, to stage it again (DuckDB's tables of malformed rows exist
     once a read has kept one)."""
     con.execute("delete from staged_rows where file_index = $index", {"index": index})
-    kept = {row[0] for row in con.execute(
-        "select table_name from duckdb_tables() where table_name in ('reject_errors', 'reject_scans')"
-    ).fetchall()}
+    kept = {
+        row[0]
+        for row in con.execute(
+            "select table_name from duckdb_tables() where table_name in ('reject_errors', 'reject_scans')"
+        ).fetchall()
+    }
     for table in sorted(kept):
         con.execute(f"delete from {table}")
 
 
 def _stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, index: int, name: str) -> None:
     """Stage a Parquet file: each row to JSON text, numbered from 1."""
-    rows = ("(select row_number() over () as line, to_json(t)::varchar as raw "
-            "from read_parquet($path, binary_as_string = true) as t)")
-    con.execute(f"insert into staged_rows by name {_from_raw(rows)}",
-                {"index": index, "file": name, "path": str(path)})
+    rows = (
+        "(select row_number() over () as line, to_json(t)::varchar as raw "
+        "from read_parquet($path, binary_as_string = true) as t)"
+    )
+    con.execute(
+        f"insert into staged_rows by name {_from_raw(rows)}",
+        {"index": index, "file": name, "path": str(path)},
+    )
 
 
 def _stage_csv(con: duckdb.DuckDBPyConnection, copy: PreparedCsv, index: int, name: str) -> bool:
@@ -611,21 +682,31 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, copy: PreparedCsv, index: int, na
     # reader, keeping rejects, can lose every row after a malformed one that straddles its
     # 8 MB buffers, silently (DuckDB 2.0); it also keeps the rows in file order for the line
     # numbers.
-    reader = ("read_csv($path, columns = $columns, header = false, skip = $header_line, "
-              "auto_detect = false, delim = $delimiter, quote = '\"', escape = '\"', "
-              "store_rejects = true, parallel = false, max_line_size = 67108864)")
-    rows = (f"(select row_number() over () + $header_line as line, to_json(t)::varchar as raw "
-            f"from {reader} as t)")
-    con.execute(f"insert into staged_rows by name {_from_raw(rows)}", {
-        "index": index, "file": name, "path": str(path), "header_line": header_line,
-        "columns": {column: "VARCHAR" for column in names}, "delimiter": delimiter,
-    })
+    reader = (
+        "read_csv($path, columns = $columns, header = false, skip = $header_line, "
+        "auto_detect = false, delim = $delimiter, quote = '\"', escape = '\"', "
+        "store_rejects = true, parallel = false, max_line_size = 67108864)"
+    )
+    rows = (
+        f"(select row_number() over () + $header_line as line, to_json(t)::varchar as raw "
+        f"from {reader} as t)"
+    )
+    con.execute(
+        f"insert into staged_rows by name {_from_raw(rows)}",
+        {
+            "index": index,
+            "file": name,
+            "path": str(path),
+            "header_line": header_line,
+            "columns": {column: "VARCHAR" for column in names},
+            "delimiter": delimiter,
+        },
+    )
     # Rows were numbered among the good ones, empty lines skipped; each malformed row and
     # empty line before one pushes it a line further (sql/csv_line_numbers.sql says how).
     register_frame(con, "blank_lines", _empty_lines(con, copy, index, after=header_line))
     try:
-        con.execute(sql_text("csv_line_numbers.sql"),
-                    {"index": index, "header_line": header_line})
+        con.execute(sql_text("csv_line_numbers.sql"), {"index": index, "header_line": header_line})
     finally:
         con.unregister("blank_lines")
     con.execute(
@@ -664,8 +745,9 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, copy: PreparedCsv, index: int, na
     return bool(garbled)
 
 
-def _empty_lines(con: duckdb.DuckDBPyConnection, copy: PreparedCsv, index: int,
-                 after: int) -> pl.DataFrame:
+def _empty_lines(
+    con: duckdb.DuckDBPyConnection, copy: PreparedCsv, index: int, after: int
+) -> pl.DataFrame:
     """The numbers (line) of the empty lines of a CSV file (its copy) after line `after`
     (its header): DuckDB's CSV reader skips them. No rows when the file has no empty line,
     and none when one of its records spans lines (staged as file `index`, or malformed): DuckDB
@@ -737,8 +819,15 @@ def _record_text(handle, offset: int, kept: str, delimiter: str) -> str:
     return text.rstrip("\r\n")
 
 
-def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, index: int, kind: str, name: str,
-                *, fast: bool = True) -> bool:
+def _stage_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    index: int,
+    kind: str,
+    name: str,
+    *,
+    fast: bool = True,
+) -> bool:
     """Stage the rows of one (already decompressed) file of `kind`; `name` is the file as the
     user gave it, for quarantine. True when its rows went straight into staged_claims or
     staged_outcomes, False when they are in staged_rows, still to be typed."""
@@ -754,8 +843,14 @@ def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, index: int, kind: st
         raise BadInput(f"{name}: cannot be read ({str(error).splitlines()[0]})") from error
 
 
-def _stage_kind(con: duckdb.DuckDBPyConnection, kind: str, indexes: list[int], readable: list[Path],
-                names: list[str], note: Progress) -> int:
+def _stage_kind(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    indexes: list[int],
+    readable: list[Path],
+    names: list[str],
+    note: Progress,
+) -> int:
     """Stage, type and check every file of `kind` (claims before outcomes: outcomes are
     checked against the staged claims), then read again line by line each fast-read file
     with a bad or repeated row. Returns how many valid rows repeat a key of another."""
@@ -770,8 +865,9 @@ def _stage_kind(con: duckdb.DuckDBPyConnection, kind: str, indexes: list[int], r
     redo, repeats = _redo_and_repeats(con, kind)
     if redo:
         note("re-reading files with bad rows line by line")
-        con.execute(f"delete from staged_{kind} where list_contains($redo, file_index)",
-                    {"redo": redo})
+        con.execute(
+            f"delete from staged_{kind} where list_contains($redo, file_index)", {"redo": redo}
+        )
         for index in redo:
             _stage_file(con, readable[index], index, kind, names[index], fast=False)
         _type_rows(con, kind, redo)
@@ -869,12 +965,15 @@ def _stage_waiting(con: duckdb.DuckDBPyConnection) -> int:
 def _distinct_claim_values(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """The distinct sources (with their given kind), outlets and subjects of the valid staged
     claims, in one scan of the rows; is_source, is_outlet and is_subject say which a row is."""
-    return fetch_frame(con, """
+    return fetch_frame(
+        con,
+        """
         select source, source_kind_given as source_kind, outlet, subject,
                grouping(source, source_kind_given) = 0 as is_source,
                grouping(outlet) = 0 as is_outlet, grouping(subject) = 0 as is_subject
         from staged_claims where reason is null
-        group by grouping sets ((source, source_kind_given), (outlet), (subject))""")
+        group by grouping sets ((source, source_kind_given), (outlet), (subject))""",
+    )
 
 
 def _claim_identities(distinct: pl.DataFrame) -> dict[str, pl.DataFrame]:
@@ -884,11 +983,14 @@ def _claim_identities(distinct: pl.DataFrame) -> dict[str, pl.DataFrame]:
     subjects = distinct.filter(pl.col("is_subject") & pl.col("subject").is_not_null())
     return {
         "source_identities": identity.identify_sources(
-            distinct.filter(pl.col("is_source")).select("source", "source_kind")),
+            distinct.filter(pl.col("is_source")).select("source", "source_kind")
+        ),
         "outlet_identities": identity.identify_outlets(
-            distinct.filter(pl.col("is_outlet")).select("outlet")),
-        "subject_keys": identity.named_keys(subjects.lazy().select("subject"), "subject",
-                                            "subject_key").collect(),
+            distinct.filter(pl.col("is_outlet")).select("outlet")
+        ),
+        "subject_keys": identity.named_keys(
+            subjects.lazy().select("subject"), "subject", "subject_key"
+        ).collect(),
     }
 
 
@@ -899,25 +1001,40 @@ def _identify(con: duckdb.DuckDBPyConnection, claim_identities: dict[str, pl.Dat
     warehouse.identity) run on distinct values only."""
     # Those who denied or contradicted a claim are people, keyed like subjects (each distinct
     # name once: a subject's key is reused); corroborations come from outlets.
-    bys = fetch_frame(con, """
-        select distinct event, "by" from staged_outcomes where reason is null""")
+    bys = fetch_frame(
+        con,
+        """
+        select distinct event, "by" from staged_outcomes where reason is null""",
+    )
     subjects = claim_identities["subject_keys"].select(
-        pl.col("subject").alias("name"), pl.col("subject_key").alias("key"))
-    names = (bys.filter((pl.col("event") != "corroborated") & (pl.col("by") != ""))
-             .select(pl.col("by").alias("name")).unique()
-             .join(subjects, on="name", how="anti"))
+        pl.col("subject").alias("name"), pl.col("subject_key").alias("key")
+    )
+    names = (
+        bys.filter((pl.col("event") != "corroborated") & (pl.col("by") != ""))
+        .select(pl.col("by").alias("name"))
+        .unique()
+        .join(subjects, on="name", how="anti")
+    )
     people = pl.concat([subjects, identity.named_keys(names.lazy(), "name", "key").collect()])
-    corroborators = (bys.filter(pl.col("event") == "corroborated").select("by").unique()
-                     .with_columns(outlet=identity.outlet_key(pl.col("by"))))
+    corroborators = (
+        bys.filter(pl.col("event") == "corroborated")
+        .select("by")
+        .unique()
+        .with_columns(outlet=identity.outlet_key(pl.col("by")))
+    )
     corroborated = pl.col("event") == "corroborated"
     by_identities = (
         bys.filter(pl.col("by") != "")
         .join(people, left_on="by", right_on="name", how="left")
         .join(corroborators, on="by", how="left")
-        .select(by_kind=pl.when(corroborated).then(pl.lit("outlet")).otherwise(pl.lit("person")),
-                by="by",
-                by_key=pl.when(corroborated).then(pl.col("outlet")).otherwise(pl.col("key"))
-                .fill_null(""))
+        .select(
+            by_kind=pl.when(corroborated).then(pl.lit("outlet")).otherwise(pl.lit("person")),
+            by="by",
+            by_key=pl.when(corroborated)
+            .then(pl.col("outlet"))
+            .otherwise(pl.col("key"))
+            .fill_null(""),
+        )
         .unique()
     )
     for name, frame in {**claim_identities, "by_identities": by_identities}.items():
@@ -938,11 +1055,14 @@ def _redo_and_repeats(con: duckdb.DuckDBPyConnection, kind: str) -> tuple[list[i
     # A claim's last row in a file wins even when invalid (ingest_merge.sql): repeats within
     # a file count whatever the rows' reasons, repeats across files among valid rows. Both
     # are 0 when no id repeats among all the rows, the usual case, which one count tells.
-    bad = con.execute(f"select list(distinct file_index) from {table} "
-                      f"where {own} and reason is not null").fetchall()[0][0]
+    bad = con.execute(
+        f"select list(distinct file_index) from {table} where {own} and reason is not null"
+    ).fetchall()[0][0]
     if kind == "claims":
-        repeats = con.execute("select count(*) - count(distinct claim_id) from staged_claims "
-                              "where claim_id is not null").fetchall()[0][0]
+        repeats = con.execute(
+            "select count(*) - count(distinct claim_id) from staged_claims "
+            "where claim_id is not null"
+        ).fetchall()[0][0]
     else:
         # Polars counts a million outcomes' distinct keys in 0.09 s, DuckDB in 0.14 s.
         keys = fetch_frame(con, f"select {key} as key from {table} where reason is null")["key"]
@@ -954,11 +1074,14 @@ def _redo_and_repeats(con: duckdb.DuckDBPyConnection, kind: str) -> tuple[list[i
                  + (select count(*) - count(distinct claim_id) from staged_claims
                     where reason is null)""").fetchall()[0][0]
     if repeats:
-        bad = [row[0] for row in con.execute(f"""
+        bad = [
+            row[0]
+            for row in con.execute(f"""
             select file_index from {table} where {own}
             group by file_index
             having count(*) filter (where reason is not null) > 0
-                or count(distinct {key}) < count(*)""").fetchall()]
+                or count(distinct {key}) < count(*)""").fetchall()
+        ]
     return sorted(bad or []), repeats
 
 
@@ -966,14 +1089,17 @@ def _redo_and_repeats(con: duckdb.DuckDBPyConnection, kind: str) -> tuple[list[i
 _RESTAGED_LOOKUP = r"exists \(select 1 from staged_outcomes as s where [^\n]*\) as restaged"
 
 
-def _merge(con: duckdb.DuckDBPyConnection, outcome_repeats: int, *, dry_run: bool) -> dict[str, int]:
+def _merge(
+    con: duckdb.DuckDBPyConnection, outcome_repeats: int, *, dry_run: bool
+) -> dict[str, int]:
     """Classify staged rows against the warehouse and (unless dry) write them.
     `outcome_repeats`: how many valid outcome rows repeat a key (the dedupe window is skipped
     when 0). When no claim changed, no stored outcome can be early, and the early outcomes'
     lookup among the staged ones (0.1 s at a million outcomes) is left out."""
     statements = sql_text("ingest_merge.sql").split(";\n")
-    changed = con.execute("select bool_or(change = 'changed') from staged_claims "
-                          "where reason is null").fetchone()[0]
+    changed = con.execute(
+        "select bool_or(change = 'changed') from staged_claims where reason is null"
+    ).fetchone()[0]
     for statement in statements:
         text = statement.strip()
         if not text or (dry_run and text.startswith("-- write")):

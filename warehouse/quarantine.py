@@ -12,7 +12,9 @@ def quarantine_counts(con: duckdb.DuckDBPyConnection, reason: str | None = None)
     """Rows held, by reason, most frequent first. A reason is counted without the value it
     quotes ("published_at is not a real date: '2025-13-45'" counts as "published_at is not a
     real date"), so that a thousand bad dates are one line; the rows show the values."""
-    return fetch_frame(con,         """
+    return fetch_frame(
+        con,
+        """
         with held as (
             select regexp_replace(reason, ':? (''.*|[(].*)$', '') as reason, kind, file
             from quarantine
@@ -27,9 +29,13 @@ def quarantine_counts(con: duckdb.DuckDBPyConnection, reason: str | None = None)
     )
 
 
-def quarantine_rows(con: duckdb.DuckDBPyConnection, reason: str | None = None, limit: int = 50) -> pl.DataFrame:
+def quarantine_rows(
+    con: duckdb.DuckDBPyConnection, reason: str | None = None, limit: int = 50
+) -> pl.DataFrame:
     """The held rows themselves (file, line, reason, raw), oldest first."""
-    return fetch_frame(con,         """
+    return fetch_frame(
+        con,
+        """
         select file, line, reason, raw
         from quarantine
         where $reason is null or contains(lower(reason), lower($reason))

@@ -40,8 +40,11 @@ def read_query(con: duckdb.DuckDBPyConnection, query: str) -> pl.DataFrame:
     check_read_only(con, query)
     try:
         relation = con.sql(query)  # bound, not run: its columns and their types
-        as_text = [name for name, kind in zip(relation.columns, relation.types)
-                   if _AS_TEXT.search(str(kind))]
+        as_text = [
+            name
+            for name, kind in zip(relation.columns, relation.types, strict=False)
+            if _AS_TEXT.search(str(kind))
+        ]
         if as_text:
             casts = ", ".join(f"{_quoted(name)}::varchar as {_quoted(name)}" for name in as_text)
             query = f"select * replace ({casts}) from ({query.strip().rstrip(';')})"

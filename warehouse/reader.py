@@ -13,10 +13,13 @@ from warehouse.errors import TrackrecordError
 
 
 def has_runs(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> bool:
-    return con.execute(
-        "select count(*) from runs where status = 'success' and ($as_of::date is null or as_of = $as_of::date)",
-        {"as_of": as_of},
-    ).fetchall()[0][0] > 0
+    return (
+        con.execute(
+            "select count(*) from runs where status = 'success' and ($as_of::date is null or as_of = $as_of::date)",
+            {"as_of": as_of},
+        ).fetchall()[0][0]
+        > 0
+    )
 
 
 def report_rows(
@@ -32,13 +35,22 @@ def report_rows(
     """The ranked sources of the latest run (or the run of `as_of`), filtered."""
     if not has_runs(con, as_of):
         if as_of is not None and has_runs(con):
-            raise TrackrecordError(f"no successful run as of {as_of}; see `trackrecord sql \"select as_of from runs\"`")
+            raise TrackrecordError(
+                f'no successful run as of {as_of}; see `trackrecord sql "select as_of from runs"`'
+            )
         raise TrackrecordError("no scores yet: run `trackrecord run` first")
-    return fetch_frame(con, sql_text("report.sql"), {
-        "as_of": as_of, "kind": kind, "outlet": outlet_words(outlet) if outlet else None,
-        "affiliation": affiliation,
-        "min_claims": min_claims, "top": top,
-    })
+    return fetch_frame(
+        con,
+        sql_text("report.sql"),
+        {
+            "as_of": as_of,
+            "kind": kind,
+            "outlet": outlet_words(outlet) if outlet else None,
+            "affiliation": affiliation,
+            "min_claims": min_claims,
+            "top": top,
+        },
+    )
 
 
 def find_sources(con: duckdb.DuckDBPyConnection, text: str) -> pl.DataFrame:
@@ -49,7 +61,9 @@ def find_sources(con: duckdb.DuckDBPyConnection, text: str) -> pl.DataFrame:
     or identity wins over partial matches."""
     if not has_runs(con):
         raise TrackrecordError("no scores yet: run `trackrecord run` first")
-    candidates = fetch_frame(con, """
+    candidates = fetch_frame(
+        con,
+        """
         with scores as (
             select s.*, i.identity_key
             from source_scores as s left join main.sources as i using (source_id)
@@ -76,7 +90,9 @@ def find_sources(con: duckdb.DuckDBPyConnection, text: str) -> pl.DataFrame:
                or ($outlet is null and starts_with(identity_key, keys.descriptor))
         )
         select * exclude (identity_key) from matched order by exact desc, rank
-    """, {"text": text, **_identity_keys(text)})
+    """,
+        {"text": text, **_identity_keys(text)},
+    )
     exact = candidates.filter(pl.col("exact"))
     return (exact if exact.height == 1 else candidates).drop("exact")
 
@@ -85,9 +101,11 @@ def _identity_keys(text: str) -> dict[str, str | None]:
     """The keys ingest would give `text` (warehouse.identity): named (as a named source),
     descriptor (as an anonymous one) and outlet (after " @ ", when given)."""
     who, _, outlet = text.partition(" @ ")
-    return {"named": identity.of_text(identity.named_key, text),
-            "descriptor": identity.of_text(identity.descriptor, who),
-            "outlet": identity.of_text(identity.outlet_key, outlet or None)}
+    return {
+        "named": identity.of_text(identity.named_key, text),
+        "descriptor": identity.of_text(identity.descriptor, who),
+        "outlet": identity.of_text(identity.outlet_key, outlet or None),
+    }
 
 
 def outlet_words(outlet: str) -> str:
@@ -97,24 +115,34 @@ def outlet_words(outlet: str) -> str:
     return identity.of_text(identity.outlet_display, outlet)
 
 
-def source_claims(con: duckdb.DuckDBPyConnection, source_id: str, run_id: str, as_of: date) -> pl.DataFrame:
+def source_claims(
+    con: duckdb.DuckDBPyConnection, source_id: str, run_id: str, as_of: date
+) -> pl.DataFrame:
     """The source's claims visible at `as_of`, with the run's p_true, p_model and label."""
-    return fetch_frame(con, """
+    return fetch_frame(
+        con,
+        """
         select c.claim_id, c.published_at::date as published, c.outlet, c.text, c.subject,
                s.p_true, s.p_model, s.label
         from main.claims as c
         left join main.claim_score_rows as s on s.claim_id = c.claim_id and s.run_id = $run_id
         where c.source_id = $source_id and c.published_at::date <= $as_of
         order by c.published_at, c.claim_id
-    """, {"source_id": source_id, "run_id": run_id, "as_of": as_of})
+    """,
+        {"source_id": source_id, "run_id": run_id, "as_of": as_of},
+    )
 
 
 def claim_events(con: duckdb.DuckDBPyConnection, source_id: str, as_of: date) -> pl.DataFrame:
     """The events on the source's claims on or before `as_of`: what, who, when."""
-    return fetch_frame(con, """
+    return fetch_frame(
+        con,
+        """
         select o.claim_id, o.event, o."by", o."at"::date as "at", o.verdict, o.note
         from main.outcomes as o
         join main.claims as c using (claim_id)
         where c.source_id = $source_id and o."at"::date <= $as_of
         order by o.claim_id, o."at", o.event
-    """, {"source_id": source_id, "as_of": as_of})
+    """,
+        {"source_id": source_id, "as_of": as_of},
+    )
