@@ -115,7 +115,6 @@ def explain_text(source: dict, claims: pl.DataFrame, events: pl.DataFrame, width
             f"{e['event']}" + (f" by {e['by']}" if e["by"] else "")
             for e in (claim_events_.iter_rows(named=True) if claim_events_ is not None else [])
         ) or ("its verdict" if claim["label"] is not None else "the model's reading of it")
-        lines.append(
-            f"  {direction:>4} {abs(claim['pull']):.2f}  {claim['claim_id']} (p_true {_pct(claim['p_true'])}): {why}"
-        )
+        pull, p_true = abs(claim["pull"]), _pct(claim["p_true"])
+        lines.append(f"  {direction:>4} {pull:.2f}  {claim['claim_id']} (p_true {p_true}): {why}")
     return "\n".join(lines)

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from jobs import generate
+from jobs import generate, world
 
 SEED = 2025
 BACKGROUND_CLAIMS = 3800  # about half of them fall inside the history's window
@@ -56,7 +56,7 @@ class Cast:
 
 
 def _anonymous_mentions(adj: str, role: str, plural: str) -> tuple[str, ...]:
-    return tuple(form for form, _ in generate._role_variants(adj, role, plural))
+    return tuple(form for form, _ in world._role_variants(adj, role, plural))
 
 
 CAST = [
@@ -184,8 +184,8 @@ STORY_CLAIMS = [
         "source_kind": "named",
         "affiliation": "US",
         "outlet": "Times of Israel",
-        "text": "Israel will agree to a temporary ceasefire and a hostage release deal that returns "
-        "half the living and half the dead hostages; the proposal is still on the table.",
+        "text": "Israel will agree to a temporary ceasefire and a hostage release deal that "
+        "returns half the living and half the dead hostages; the proposal is still on the table.",
         "subject": "Hamas",
         "story": "gaza-ceasefire",
     },
@@ -208,8 +208,8 @@ STORY_CLAIMS = [
         "source_kind": "anonymous",
         "affiliation": "Israeli",
         "outlet": "Haaretz",
-        "text": "Hamas insists on guarantees that a temporary ceasefire will lead to a permanent end "
-        "to the war; Israel demands its disarmament, the exile of its leaders and its "
+        "text": "Hamas insists on guarantees that a temporary ceasefire will lead to a permanent "
+        "end to the war; Israel demands its disarmament, the exile of its leaders and its "
         "exclusion from governing Gaza.",
         "subject": "Hamas",
         "story": "gaza-ceasefire",
@@ -279,11 +279,11 @@ def background() -> tuple[list[dict], list[dict]]:
 
 def _text(subject: str | None, truth: bool, rng: np.random.Generator) -> tuple[str, str]:
     """A sentence in generate's style, and the story it belongs to."""
-    topic, objects = generate.TOPICS[rng.integers(0, 4)]  # the story's neighbourhood of topics
+    topic, objects = world.TOPICS[rng.integers(0, 4)]  # the story's neighbourhood of topics
     actor = subject or ["Israel", "the mediators", "Cairo", "Doha"][rng.integers(0, 4)]
-    hedged = rng.random() < generate.P_HEDGE[int(not truth)]
-    hedge = generate.HEDGES[rng.integers(0, 3)] if hedged else ""
-    verb = generate.VERBS[rng.integers(0, len(generate.VERBS))]
+    hedged = rng.random() < world.P_HEDGE[int(not truth)]
+    hedge = world.HEDGES[rng.integers(0, 3)] if hedged else ""
+    verb = world.VERBS[rng.integers(0, len(world.VERBS))]
     return f"{actor} {hedge}{verb} {objects[rng.integers(0, len(objects))]}.", topic
 
 
@@ -315,19 +315,19 @@ def _events_for(
             )
 
     if rng.random() < P_SETTLE:
-        if truth and rng.random() < generate.P_CONFIRMED_IF_TRUE:
+        if truth and rng.random() < world.P_CONFIRMED_IF_TRUE:
             add("confirmed", 30, None)
-        elif not truth and rng.random() < generate.P_RETRACTED_IF_FALSE:
+        elif not truth and rng.random() < world.P_RETRACTED_IF_FALSE:
             add("retracted", 30, outlet)
         else:
-            verdicts, p = generate.TRUE_VERDICTS if truth else generate.FALSE_VERDICTS
-            checker = generate.FACT_CHECKERS[rng.integers(0, 3)]
+            verdicts, p = world.TRUE_VERDICTS if truth else world.FALSE_VERDICTS
+            checker = world.FACT_CHECKERS[rng.integers(0, 3)]
             add("rated", 30, checker, verdicts[rng.choice(len(verdicts), p=p)])
-    if subject and rng.random() < generate.P_DENIED_BY_SUBJECT[false]:
+    if subject and rng.random() < world.P_DENIED_BY_SUBJECT[false]:
         add("denied", 1.5, subject)
-    if rng.random() < generate.P_CONTRADICTED[false]:
+    if rng.random() < world.P_CONTRADICTED[false]:
         add("contradicted", 4, member.contradictors[rng.integers(0, len(member.contradictors))])
-    if rng.random() < generate.P_CORROBORATED[false]:
+    if rng.random() < world.P_CORROBORATED[false]:
         others = [o for o in OTHER_OUTLETS if o != outlet]
         for o in rng.choice(others, size=rng.integers(1, 3), replace=False):
             add("corroborated", 3, str(o))

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from jobs import generate
+from jobs import world as world_plan
 from jobs.generate import write_world
 
 EVENTS = {"confirmed", "corroborated", "denied", "contradicted", "retracted", "rated"}
@@ -216,7 +217,7 @@ def test_truth_adds_up(world):
 
 
 def test_every_anonymous_surface_form_folds_to_its_descriptor(world):
-    desc = generate._descriptors()
+    desc = world_plan._descriptors()
     offsets = list(desc.variant_offset) + [desc.variants.len()]
     for d, name in enumerate(desc.names):
         for variant in desc.variants[offsets[d] : offsets[d + 1]]:
