@@ -164,10 +164,8 @@ def cli(
         trackrecord report --top 20
     """
     ctx.ensure_object(dict)
-    # Every command works on frames that fit in memory (joins, sorts, as-of joins): Polars'
-    # in-memory engine does them faster than its streaming default, 0.5 s of a 5.7 s run at
-    # a million claims on two cores, with the same results (tests/test_features.py). A user's
-    # own POLARS_ENGINE_AFFINITY (streaming, say, to save memory) wins.
+    # Speed trick (pays: benchmarks/RESULTS.md): a run's frames fit in memory, where Polars'
+    # in-memory engine beats its streaming default. A user's POLARS_ENGINE_AFFINITY wins.
     if not os.environ.get("POLARS_ENGINE_AFFINITY"):
         pl.Config.set_engine_affinity("in-memory")
     ctx.obj["debug"] = debug

@@ -13,6 +13,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
 
 def log_json(event: str, **fields) -> None:
     record = {"ts": datetime.now(UTC).isoformat(timespec="seconds"), "event": event, **fields}
@@ -34,10 +37,6 @@ def step_reporter(
     if not sys.stderr.isatty():
         yield lambda message: None
         return
-    # Imported for a terminal only: a scheduled or piped command starts 0.02 s sooner.
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
     columns = [
         SpinnerColumn(),
         TextColumn("{task.description}"),
