@@ -1,0 +1,189 @@
+"""Articles in, attributed claims and the events they report out: pure functions, no database.
+
+`extract_articles(articles)` takes a frame of articles (article_id, published_at, outlet, text;
+optionally title, url, byline, story) and returns an `Extraction` of four frames in the
+contract's shapes: `attributions` (extract's attributions.jsonl), `claims` and `outcomes` (the
+claim and outcome input formats, claims keeping their article, sentence and spans), and `links`
+(answers whose confidence is below `link_threshold`, kept for a person to review). Everything is
+derived from the text, so extracting the same articles again gives the same frames.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from extraction import attributions as finder
+from extraction import links as linker
+from extraction import sources
+from warehouse import identity
+
+__all__ = ["Extraction", "extract_articles", "DEFAULT_LINK_THRESHOLD"]
+
+DEFAULT_LINK_THRESHOLD = 0.7
+_ROLE = pl.Struct({"text": pl.String, "spans": pl.List(pl.List(pl.Int64))})
+_PRONOUNS = ["he", "she", "they", "we", "i", "it", "you"]
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What extraction found: attributions, the claims they make, the events loaded as
+    outcomes, and the links left for review."""
+
+    attributions: pl.DataFrame
+    claims: pl.DataFrame
+    outcomes: pl.DataFrame
+    links: pl.DataFrame
+
+
+def _role(text: str, spans: list[tuple[int, int]]) -> dict | None:
+    if not spans:
+        return None
+    return {"text": " … ".join(text[a:b] for a, b in spans), "spans": [[a, b] for a, b in spans]}
+
+
+def _found(article: dict) -> list[dict]:
+    """The raw attribution rows of one article, with the mentions they resolve to."""
+    text = article["text"] or ""
+    found = finder.find(text)
+    resolved = sources.resolve(text, found, article["outlet"])
+    rows = []
+    for attribution, who in zip(found, resolved, strict=True):
+        cue_start = attribution.cue[0][0]
+        content = _role(text, attribution.content)
+        rows.append(
+            {
+                "article_id": article["article_id"],
+                "claim_id": f"{article['article_id']}#{cue_start}",
+                "source": _role(text, attribution.source),
+                "cue": _role(text, attribution.cue),
+                "content": content,
+                "entity": who["entity"],
+                "subject_mention": who["subject"],
+                "owner_mention": who["owner"],
+                "outlet": who["outlet"],
+                "published_at": article["published_at"],
+                "story": article.get("story"),
+                "url": article.get("url"),
+                "sentence": text[attribution.sentence[0] : attribution.sentence[1]],
+                "sentence_start": attribution.sentence[0],
+                "cue_start": cue_start,
+                "form": attribution.form,
+                "family": attribution.family,
+                "nested": attribution.nested,
+                "content_text": content["text"] if content else None,
+            }
+        )
+    return rows
+
+
+_SCHEMA = {
+    "article_id": pl.String,
+    "claim_id": pl.String,
+    "source": _ROLE,
+    "cue": _ROLE,
+    "content": _ROLE,
+    "entity": pl.String,
+    "subject_mention": pl.String,
+    "owner_mention": pl.String,
+    "outlet": pl.String,
+    "published_at": pl.String,
+    "story": pl.String,
+    "url": pl.String,
+    "sentence": pl.String,
+    "sentence_start": pl.Int64,
+    "cue_start": pl.Int64,
+    "form": pl.String,
+    "family": pl.String,
+    "nested": pl.Boolean,
+    "content_text": pl.String,
+}
+
+
+def _identified(raw: pl.DataFrame) -> pl.DataFrame:
+    """Kind, display name and key of every source, subject and owner, by the warehouse's
+    identity rules, applied once to the whole batch."""
+    entity = pl.col("entity")
+    who = sources.identify(entity)
+    subject = sources.identify(pl.col("subject_mention"))
+    owner = sources.identify(pl.col("owner_mention"))
+    unresolved = entity.is_null() | entity.str.to_lowercase().is_in(_PRONOUNS)
+    return raw.with_columns(
+        resolved_source=pl.when(unresolved).then(None).otherwise(who["display"]),
+        source_kind=pl.when(unresolved).then(None).otherwise(who["kind"]),
+        source_key=pl.when(unresolved).then(None).otherwise(who["key"]),
+        subject=subject["display"],
+        subject_key=subject["key"],
+        owner_key=owner["key"],
+        outlet=identity.outlet_display(pl.col("outlet")),
+        affiliation=pl.when(who["kind"] == "anonymous").then(
+            entity.map_elements(sources.affiliation, return_dtype=pl.String)
+        ),
+    )
+
+
+def extract_articles(
+    articles: pl.DataFrame, *, link_threshold: float = DEFAULT_LINK_THRESHOLD
+) -> Extraction:
+    """Attributions, claims, outcomes and links for review found in `articles` (columns
+    article_id, published_at, outlet, text; optional story, url). A link whose confidence is
+    at least `link_threshold` becomes an outcome; a weaker one is kept in `links`."""
+    wanted = ["article_id", "published_at", "outlet", "text", "story", "url"]
+    present = articles.with_columns(
+        [pl.lit(None, dtype=pl.String).alias(c) for c in wanted if c not in articles.columns]
+    ).select(pl.col(wanted).cast(pl.String))
+    rows = [row for article in present.iter_rows(named=True) for row in _found(article)]
+    raw = pl.DataFrame(rows, schema=_SCHEMA).unique("claim_id", keep="first", maintain_order=True)
+    found = _identified(raw)
+    owners = dict(zip(found["claim_id"], found["owner_key"], strict=True))
+    links = linker.find(found, owners)
+    sure = links.filter(pl.col("confidence") >= link_threshold)
+    return Extraction(
+        attributions=found.select(
+            "article_id",
+            "claim_id",
+            "source",
+            "cue",
+            "content",
+            "resolved_source",
+            "source_kind",
+            "affiliation",
+            "outlet",
+            "subject",
+            "story",
+            "published_at",
+            "sentence",
+            "form",
+            "family",
+        ),
+        claims=_claims(found),
+        outcomes=sure.select("claim_id", "event", "at", "by", "note"),
+        links=links.filter(pl.col("confidence") < link_threshold),
+    )
+
+
+def _claims(found: pl.DataFrame) -> pl.DataFrame:
+    """One claim per attribution with a resolved source and content, in the claim input
+    format, with its article, sentence and spans kept."""
+    return found.filter(
+        pl.col("resolved_source").is_not_null()
+        & pl.col("content_text").is_not_null()
+        & ~pl.col("nested")
+    ).select(
+        "claim_id",
+        "published_at",
+        pl.col("resolved_source").alias("source"),
+        "source_kind",
+        "affiliation",
+        "outlet",
+        pl.col("content_text").alias("text"),
+        "subject",
+        "story",
+        "url",
+        "article_id",
+        "sentence",
+        pl.col("source").struct.field("spans").alias("source_spans"),
+        pl.col("cue").struct.field("spans").alias("cue_spans"),
+        pl.col("content").struct.field("spans").alias("content_spans"),
+    )

@@ -1,0 +1,400 @@
+"""Where an article attributes content to a source: source, cue and content spans.
+
+Each sentence (sentences.py) is searched with compiled regexes for cue verbs (cues.py); the
+words around a cue decide its form: content before the cue and a short source after a comma
+(`"A," he said.`, `A, officials said.`, `A, said X.`), the source before the cue and content
+after it (`X claimed that A`, `X told the mediators that A`), a source splitting the content
+(`A, the source said, B`), "according to X", a participle after a clause (`..., saying A`),
+an impersonal passive (`it was reported that A`), a noun cue (`allegations by X that A`) and
+a headline with a colon (`X: A`). A quotation that goes on past its sentence, or resumes after
+the cue (`"A," he said. "B."`), is followed to its closing mark. Offsets are code points into
+the article text as given.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from extraction import cues as cue_words
+from extraction import sentences
+
+Span = tuple[int, int]
+
+_OPENING = "“\"‘'"
+_CLOSING = {"“": "”", '"': '"', "‘": "’", "'": "'"}
+# Words that start a source description ("the official", "two sources", "his aides").
+_DETERMINERS = (
+    r"the|a|an|some|many|several|most|other|another|one|two|three|four|five|his|her|their|its|"
+    r"our|this|that|these|those|both|all|each|no|few|more|senior|top|federal|state|local"
+)
+# Where the source of a forward cue begins: after the last of these in the words before it.
+_SOURCE_START = re.compile(
+    r"(?:[,;:()“”\"—–]|\s-\s|\b(?:and|but|that|because|while|as|when|after|before|if|since|"
+    r"so|though|although|where|whereas|than|then|yet|or|nor|which|whom)\b)\s*"
+)
+# A parenthetical between a source and its cue: "The official, speaking to the Times of
+# Israel, claimed", "Smith, a spokesman for the group, said", "Jones, who ..., said".
+_PARENTHETICAL = re.compile(r",\s+(?:speaking|talking|writing|who|which|an?|the)\s[^,]+,\s*$")
+_ADVERBS = re.compile(r"(?:\b[a-z]+ly\s+){1,2}$")
+# What may follow a cue at the end of a sentence without being content ("said Tuesday").
+_TAIL = re.compile(r"^(?:\s+[^“”\"‘:;]{0,80}?)?\s*[.!?]?[”\"’]?$")
+_THAT = re.compile(r"^(?P<object>\s+[^,.;:“”\"]{0,60}?)??\s+(?=(?:that|whether|how|why|if)\s)")
+_LEAD = re.compile(r"\s*[,:]?\s*")
+_STRICT_FAMILIES = ("cognition", "report", "confirmation")
+_LOOSE_STRICT = {"call", "called", "calls", "calling", "see", "sees", "saw", "seen"}
+
+
+@dataclass
+class Attribution:
+    """One attribution found in an article: spans of its source, cue and content, the
+    sentence it stands in, the form that found it and the cue's family."""
+
+    source: list[Span]
+    cue: list[Span]
+    content: list[Span]
+    sentence: Span
+    form: str
+    family: str
+    consumed: list[Span] = field(default_factory=list)
+    nested: bool = False
+
+
+@dataclass(frozen=True)
+class Patterns:
+    cue: re.Pattern
+    according: re.Pattern
+    participle: re.Pattern
+    impersonal: re.Pattern
+    noun_by: re.Pattern
+    noun_of: re.Pattern
+    headline: re.Pattern
+    cues: cue_words.Cues
+
+
+@cache
+def patterns() -> Patterns:
+    """The regexes of every attribution form, compiled once from the cue lists."""
+    c = cue_words.load()
+    aux = rf"(?:(?:{c.auxiliaries})\s+){{0,3}}"
+    return Patterns(
+        cue=re.compile(rf"\b(?P<cue>{aux}(?:{c.verbs}))\b"),
+        according=re.compile(
+            rf"\b(?P<cue>(?i:{c.source_prepositions}))\s+(?P<source>[^,;:.“”\"]{{2,120}}?)"
+            r"(?=\s*(?:[,;:.“”\"]|$))"
+        ),
+        participle=re.compile(rf",\s+(?:(?:and|while|before|after)\s+)?(?P<cue>{c.participles})\b"),
+        impersonal=re.compile(rf"\b(?P<cue>(?i:{c.impersonal}))\b"),
+        noun_by=re.compile(
+            rf"\b(?P<cue>{c.nouns})\s+by\s+(?P<source>[^,;:“”\"]{{2,80}}?)\s+(?=that\s)"
+        ),
+        noun_of=re.compile(
+            rf"(?P<source>\b[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){{0,3}})['’]s?\s+(?P<cue>{c.nouns})\s+(?=that\s)"
+        ),
+        headline=re.compile(r"^(?P<source>[A-Z][^:]{1,40}?)(?P<cue>:)\s+(?P<content>\S.*)$"),
+        cues=c,
+    )
+
+
+def find(text: str) -> list[Attribution]:
+    """Every attribution in `text`, in order of the cue."""
+    found: list[Attribution] = []
+    spans = sentences.split(text)
+    consumed_until = -1
+    for index, (start, end) in enumerate(spans):
+        if end <= consumed_until:
+            continue
+        in_sentence = _in_sentence(text, start, end, headline=index == 0)
+        for attribution in in_sentence:
+            _follow_quotes(text, attribution)
+            for piece in attribution.consumed:
+                consumed_until = max(consumed_until, piece[1])
+        found.extend(in_sentence)
+    # An attribution inside another's content is reported speech within reported speech:
+    # the outer source vouches for it.
+    for inner in found:
+        cue = inner.cue[0][0]
+        inner.nested = any(
+            a <= cue < b for outer in found if outer is not inner for a, b in outer.content
+        )
+    return found
+
+
+def _in_sentence(text: str, start: int, end: int, *, headline: bool) -> list[Attribution]:
+    p = patterns()
+    sentence = text[start:end]
+    found: list[Attribution] = []
+    taken: list[Span] = []
+    if headline and (match := p.headline.match(sentence)) and len(match["source"].split()) <= 5:
+        found.append(
+            _make(
+                start,
+                end,
+                [match.span("source")],
+                [match.span("cue")],
+                [(match.start("content"), len(sentence))],
+                "headline",
+                "speech",
+                sentence,
+            )
+        )
+        return found
+    for match in p.according.finditer(sentence):
+        found.append(_according(sentence, start, end, match))
+        taken.append(match.span())
+    for match in p.impersonal.finditer(sentence):
+        content = _content_after(sentence, match.end())
+        if content:
+            found.append(
+                _make(
+                    start, end, [], [match.span("cue")], [content], "impersonal", "speech", sentence
+                )
+            )
+            taken.append(match.span())
+    for pattern, form in ((p.noun_by, "noun"), (p.noun_of, "noun")):
+        for match in pattern.finditer(sentence):
+            content = _content_after(sentence, match.end() - 1)
+            found.append(
+                _make(
+                    start,
+                    end,
+                    [match.span("source")],
+                    [match.span("cue")],
+                    [content] if content else [],
+                    form,
+                    "speech",
+                    sentence,
+                )
+            )
+            taken.append(match.span())
+    for match in p.cue.finditer(sentence):
+        if any(a <= match.start() < b for a, b in taken):
+            continue
+        attribution = _verb(sentence, start, end, match)
+        if attribution:
+            found.append(attribution)
+    for match in p.participle.finditer(sentence):
+        attribution = _participle(sentence, start, end, match, found)
+        if attribution:
+            found.append(attribution)
+    _cut_nested(found, text)
+    found.sort(key=lambda a: a.cue[0][0])
+    return found
+
+
+def _make(start, end, source, cue, content, form, family, sentence) -> Attribution:
+    def shift(pieces):
+        return [(start + a, start + b) for a, b in pieces if b > a]
+
+    return Attribution(shift(source), shift(cue), shift(content), (start, end), form, family)
+
+
+def _content_after(sentence: str, at: int) -> Span | None:
+    """The content from `at` to the end of the sentence: leading punctuation and a final full
+    stop off, closing quotes kept."""
+    lead = _LEAD.match(sentence, at)
+    begin = lead.end() if lead else at
+    finish = len(sentence)
+    if sentence.endswith("."):
+        finish -= 1
+    if finish - begin < 2:
+        return None
+    return begin, finish
+
+
+def _content_before(sentence: str, stop: int, least: int = 2) -> Span | None:
+    """The content from the start of the sentence to `stop` (a break before the source):
+    a closing quote is kept, a comma or dash after the content is not."""
+    piece = sentence[:stop].rstrip()
+    keep = len(piece)
+    while keep and piece[keep - 1] in ",—–-:" and not piece[: keep - 1].endswith(tuple('”"’')):
+        keep -= 1
+    if keep and piece[keep - 1] == "," and piece[keep - 2 : keep - 1] in ("”", '"', "’"):
+        keep -= 1
+    piece = piece[:keep].rstrip()
+    return (0, len(piece)) if len(piece.split()) >= least else None
+
+
+def _plausible_source(words: str) -> bool:
+    """Whether the words before a cue can be who said it: a pronoun, a name, a description
+    with a determiner, or a short plural ("critics", "sources", "polls")."""
+    tokens = words.split()
+    if not tokens or len(tokens) > 12:
+        return False
+    first = tokens[0].lower()
+    if first in patterns().cues.pronouns or tokens[0][0].isupper() or tokens[0][0].isdigit():
+        return True
+    if re.fullmatch(_DETERMINERS, first):
+        return True
+    return len(tokens) <= 3 and tokens[-1].lower().endswith("s")
+
+
+def _source_before(sentence: str, cue_start: int) -> Span | None:
+    left = sentence[:cue_start]
+    adverbs = _ADVERBS.search(left)
+    if adverbs:
+        left = left[: adverbs.start()]
+    parenthetical = _PARENTHETICAL.search(left)
+    if parenthetical:
+        left = left[: parenthetical.start()]
+    stop = left.rstrip()
+    begin = 0
+    for boundary in _SOURCE_START.finditer(stop):
+        begin = boundary.end()
+    words = stop[begin:]
+    # A possessive before the cue makes the cue a noun ("the official's claims").
+    if not _plausible_source(words) or re.search(r"['’]s?$", words):
+        return None
+    return begin, len(stop)
+
+
+def _verb(sentence: str, start: int, end: int, match: re.Match) -> Attribution | None:
+    c = patterns().cues
+    cue = match.span("cue")
+    family = c.family(match["cue"])
+    right = sentence[cue[1] :]
+    left = sentence[: cue[0]]
+    strict = family in _STRICT_FAMILIES or match["cue"].split()[-1] in _LOOSE_STRICT
+    # Content before, the source after a break: "A," he said. / A, officials said. / A, the
+    # source said, B.
+    trailing = re.search(
+        r"(?P<brk>,[”\"’]?|[”\"’],?|\s[—–]|:)\s+(?P<source>[^,;:“”\"]{1,80}?)\s*$", left
+    )
+    if trailing and _plausible_source(trailing["source"]) and not strict:
+        mid = re.match(r"^,\s+(?=\S)", right)
+        content = _content_before(
+            sentence, trailing.start("brk") + len(trailing["brk"]), 1 if mid else 2
+        )
+        if content and (mid or _TAIL.match(right)) and "that " not in right[:20]:
+            pieces = [content]
+            if mid and not _TAIL.match(right):
+                after = _content_after(sentence, cue[1] + mid.end())
+                pieces += [after] if after else []
+            source = trailing.span("source")
+            source = (source[0], source[0] + len(trailing["source"].rstrip()))
+            return _make(start, end, [source], [cue], pieces, "direct", family, sentence)
+    # Content before, the cue right after the break, then the source: "A," said X.
+    inverted = re.search(r"(?:,[”\"’]?|[”\"’],?)\s*$", left)
+    if inverted and not strict:
+        tail = re.match(r"^\s+(?P<source>[A-Z][^.;:“”\"]{1,80}?)\s*[.!?]?$", right)
+        content = _content_before(sentence, inverted.end())
+        if tail and content:
+            source = (cue[1] + tail.start("source"), cue[1] + tail.end("source"))
+            return _make(start, end, [source], [cue], [content], "direct", family, sentence)
+    # Source before, content after: X said (that) A / X told Y that A / X said: "A".
+    source = _source_before(sentence, cue[0])
+    if source is None:
+        return None
+    that = _THAT.match(right)
+    if that:
+        begin = cue[1] + that.end()
+    else:
+        if strict and not re.match(r"^\s*[,:]?\s*[“\"‘]", right):
+            return None
+        begin = cue[1]
+    content = _content_after(sentence, begin)
+    if content is None or (strict and not that and content[1] - content[0] < 10):
+        return None
+    return _make(start, end, [source], [cue], [content], "indirect", family, sentence)
+
+
+def _according(sentence: str, start: int, end: int, match: re.Match) -> Attribution:
+    source = match.span("source")
+    before = sentence[: match.start()].rstrip()
+    after = _content_after(sentence, source[1])
+    pieces: list[Span] = []
+    if before and len(before.rstrip(",").split()) >= 1:
+        piece = _content_before(sentence, match.start())
+        if piece is None and before.rstrip(","):
+            piece = (0, len(before.rstrip(",").rstrip()))
+        pieces += [piece] if piece else []
+    if after and (not pieces or sentence[source[1] :].lstrip().startswith(",")):
+        pieces.append(after)
+    return _make(start, end, [source], [match.span("cue")], pieces, "according", "speech", sentence)
+
+
+def _participle(sentence, start, end, match, found) -> Attribution | None:
+    """ ", saying A": the source is the one already found in the sentence or its subject."""
+    cue = match.span("cue")
+    earlier = [a for a in found if a.cue[0][0] < start + cue[0] and a.source]
+    if earlier:
+        source = [earlier[-1].source[0]]
+    else:
+        subject = _source_before(sentence, match.start() + 1) if False else None
+        head = re.match(
+            r"^(?:However,\s+|But\s+|And\s+)?(?P<s>(?:[A-Z][\w’'.-]*\s+){0,3}"
+            r"[A-Z][\w’'.-]*|[Hh]e|[Ss]he|[Tt]hey)\b",
+            sentence,
+        )
+        if not head:
+            return None
+        subject = head.span("s")
+        source = [(start + subject[0], start + subject[1])]
+    right = sentence[cue[1] :]
+    that = _THAT.match(right)
+    content = _content_after(sentence, cue[1] + (that.end() if that else 0))
+    if not content:
+        return None
+    family = patterns().cues.family(match["cue"])
+    made = _make(start, end, [], [cue], [content], "participial", family, sentence)
+    made.source = source
+    return made
+
+
+def _cut_nested(found: list[Attribution], text: str) -> None:
+    """A forward content that runs into a later source-after-content attribution of the same
+    sentence ends where that attribution's break begins."""
+    for outer in found:
+        if outer.form not in ("indirect", "participial", "according") or not outer.content:
+            continue
+        for inner in found:
+            if inner is outer or inner.form != "direct" or not inner.source:
+                continue
+            begin, finish = outer.content[-1]
+            at = inner.source[0][0]
+            if begin < at < finish:
+                outer.content[-1] = (begin, begin + len(text[begin:at].rstrip(", ")))
+        for inner in found:
+            if inner is outer or inner.form != "participial":
+                continue
+            begin, finish = outer.content[-1]
+            at = inner.cue[0][0]
+            if begin < at < finish:
+                outer.content[-1] = (begin, begin + len(text[begin:at].rstrip(", ")))
+
+
+def _follow_quotes(text: str, attribution: Attribution) -> None:
+    """A quoted content that goes on past its sentence ends at its closing mark; a quotation
+    that resumes right after the cue's sentence ("A," he said. "B.") is a second piece."""
+    if not attribution.content:
+        return
+    first = attribution.content[0]
+    opening = text[first[0]]
+    if opening not in _OPENING:
+        return
+    closing = _CLOSING[opening]
+    line_end = text.find("\n", first[0])
+    line_end = len(text) if line_end < 0 else line_end
+    last = attribution.content[-1]
+    inside = text[first[0] + 1 : last[1]]
+    if inside.count(closing) == 0 or (opening == closing and inside.count(closing) % 2 == 0):
+        close = text.find(closing, last[1], line_end)
+        if close >= 0 and attribution.form != "direct":
+            attribution.content[-1] = (last[0], close + 1)
+            attribution.consumed.append((last[1], close + 1))
+            return
+    if attribution.form != "direct":
+        return
+    resume = re.compile(r"[ \t]*[“\"]").match(text, attribution.sentence[1])
+    if not resume:
+        return
+    begin = resume.end() - 1
+    close = text.find(_CLOSING[text[begin]], begin + 1, line_end)
+    if close < 0 or re.search(patterns().cue, text[close + 1 : line_end][:40] or " ") and False:
+        return
+    after = text[close + 1 : line_end]
+    if re.match(r"^\s*,?\s*(?:[a-z]|[A-Z][\w.]*\s+(?:said|says|added))", after):
+        return
+    attribution.content.append((begin, close + 1))
+    attribution.consumed.append((begin, close + 1))
