@@ -31,17 +31,54 @@ _DETERMINERS = (
 )
 # Where the source of a forward cue begins: after the last of these in the words before it.
 _SOURCE_START = re.compile(
-    r"(?:[,;:()“”\"—–]|\s-\s|\b(?:and|but|that|because|while|as|when|after|before|if|since|"
-    r"so|though|although|where|whereas|than|then|yet|or|nor|which|whom)\b)\s*"
+    r"(?:[,;:()“”\"—–]|\s-\s|\b(?i:and|but|that|because|while|as|when|after|before|if|since|"
+    r"so|though|although|where|whereas|than|then|yet|or|nor|which|whom|how|why|what|whether|"
+    r"once|until|unless)\b)\s*"
 )
 # A parenthetical between a source and its cue: "The official, speaking to the Times of
-# Israel, claimed", "Smith, a spokesman for the group, said", "Jones, who ..., said".
-_PARENTHETICAL = re.compile(r",\s+(?:speaking|talking|writing|who|which|an?|the)\s[^,]+,\s*$")
-_ADVERBS = re.compile(r"(?:\b[a-z]+ly\s+){1,2}$")
+# Israel, claimed" (left out of the source), "Smith, a spokesman for the group, said" and
+# "Jones, who ..., said" (kept in it, with the closing comma, as an apposition).
+_PARENTHETICAL = re.compile(
+    r",\s+(?:(?P<aside>speaking|talking|writing)|who|an?|the|[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)+)"
+    r"(?:\s[^,]+)?,\s*$"
+)
+_ADVERBS = re.compile(
+    r"(?:\b(?:[a-z]+ly|also|further|again|even|still|then|later|now|once|already|just|"
+    r"previously|repeatedly|often|first|last|too)\s+){1,3}$"
+)
+# A source ends on a word of its own, not on a preposition, article or auxiliary ("he again
+# refused to", "She started off by"); one with a finite verb outside a relative clause is a
+# clause, not a source.
+_BAD_END = re.compile(
+    r"\b(?i:to|by|of|for|in|on|at|with|from|about|into|the|a|an|his|her|its|their|our|my|is|"
+    r"was|are|were|be|been|being|has|have|had|did|does|do|not|and|or|but|if)$"
+)
+_FINITE = re.compile(r"(?<!who )(?<!that )(?<!which )\b(?:is|was|are|were|has|have|had)\s+\w+ing\b")
 # What may follow a cue at the end of a sentence without being content ("said Tuesday").
 _TAIL = re.compile(r"^(?:\s+[^“”\"‘:;]{0,80}?)?\s*[.!?]?[”\"’]?$")
 _THAT = re.compile(r"^(?P<object>\s+[^,.;:“”\"]{0,60}?)??\s+(?=(?:that|whether|how|why|if)\s)")
 _LEAD = re.compile(r"\s*[,:]?\s*")
+_BAD_START = {
+    "now",
+    "in",
+    "on",
+    "at",
+    "for",
+    "with",
+    "by",
+    "from",
+    "to",
+    "it",
+    "there",
+    "here",
+    "having",
+    "let",
+    "please",
+    "just",
+    "so",
+    "also",
+    "then",
+}
 _STRICT_FAMILIES = ("cognition", "report", "confirmation")
 _LOOSE_STRICT = {"call", "called", "calls", "calling", "see", "sees", "saw", "seen"}
 
@@ -79,7 +116,9 @@ def patterns() -> Patterns:
     c = cue_words.load()
     aux = rf"(?:(?:{c.auxiliaries})\s+){{0,3}}"
     return Patterns(
-        cue=re.compile(rf"\b(?P<cue>{aux}(?:{c.verbs}))\b"),
+        cue=re.compile(
+            rf"(?:\b|(?=[’']))(?P<cue>(?:(?:{c.contractions})\s+)?{aux}(?:{c.verbs}))\b"
+        ),
         according=re.compile(
             rf"\b(?P<cue>(?i:{c.source_prepositions}))\s+(?P<source>[^,;:.“”\"]{{2,120}}?)"
             r"(?=\s*(?:[,;:.“”\"]|$))"
@@ -223,6 +262,10 @@ def _plausible_source(words: str) -> bool:
     if not tokens or len(tokens) > 12:
         return False
     first = tokens[0].lower()
+    if first in _BAD_START or (len(tokens) == 1 and first.endswith("ing")):
+        return False
+    if patterns().cue.search(words):
+        return False  # a cue among the words: they are a clause of their own
     if first in patterns().cues.pronouns or tokens[0][0].isupper() or tokens[0][0].isdigit():
         return True
     if re.fullmatch(_DETERMINERS, first):
@@ -235,18 +278,25 @@ def _source_before(sentence: str, cue_start: int) -> Span | None:
     adverbs = _ADVERBS.search(left)
     if adverbs:
         left = left[: adverbs.start()]
+    stop = left.rstrip()
+    finish = len(stop)
     parenthetical = _PARENTHETICAL.search(left)
     if parenthetical:
-        left = left[: parenthetical.start()]
-    stop = left.rstrip()
+        stop = left[: parenthetical.start()].rstrip()
+        finish = len(stop) if parenthetical["aside"] else len(left.rstrip())
     begin = 0
     for boundary in _SOURCE_START.finditer(stop):
         begin = boundary.end()
     words = stop[begin:]
     # A possessive before the cue makes the cue a noun ("the official's claims").
-    if not _plausible_source(words) or re.search(r"['’]s?$", words):
+    if (
+        not _plausible_source(words)
+        or re.search(r"['’]s?$", words)
+        or _BAD_END.search(words)
+        or _FINITE.search(words)
+    ):
         return None
-    return begin, len(stop)
+    return begin, finish
 
 
 def _verb(sentence: str, start: int, end: int, match: re.Match) -> Attribution | None:
@@ -259,7 +309,8 @@ def _verb(sentence: str, start: int, end: int, match: re.Match) -> Attribution |
     # Content before, the source after a break: "A," he said. / A, officials said. / A, the
     # source said, B.
     trailing = re.search(
-        r"(?P<brk>,[”\"’]?|[”\"’],?|\s[—–]|:)\s+(?P<source>[^,;:“”\"]{1,80}?)\s*$", left
+        r"(?P<brk>,(?:[”\"’]|'')?|(?:[”\"’]|''),?|\s[—–]|:)\s+(?P<source>[^,;:“”\"]{1,80}?)\s*$",
+        left,
     )
     if trailing and _plausible_source(trailing["source"]) and not strict:
         mid = re.match(r"^,\s+(?=\S)", right)
@@ -275,7 +326,7 @@ def _verb(sentence: str, start: int, end: int, match: re.Match) -> Attribution |
             source = (source[0], source[0] + len(trailing["source"].rstrip()))
             return _make(start, end, [source], [cue], pieces, "direct", family, sentence)
     # Content before, the cue right after the break, then the source: "A," said X.
-    inverted = re.search(r"(?:,[”\"’]?|[”\"’],?)\s*$", left)
+    inverted = re.search(r"(?:,(?:[”\"’]|'')?|(?:[”\"’]|''),?)\s*$", left)
     if inverted and not strict:
         tail = re.match(r"^\s+(?P<source>[A-Z][^.;:“”\"]{1,80}?)\s*[.!?]?$", right)
         content = _content_before(sentence, inverted.end())
@@ -354,14 +405,20 @@ def _cut_nested(found: list[Attribution], text: str) -> None:
             begin, finish = outer.content[-1]
             at = inner.source[0][0]
             if begin < at < finish:
-                outer.content[-1] = (begin, begin + len(text[begin:at].rstrip(", ")))
+                kept = re.sub(r"(?:,|\s+and)?\s*$", "", text[begin:at])
+                outer.content[-1] = (begin, begin + len(kept))
         for inner in found:
-            if inner is outer or inner.form != "participial":
+            if inner is outer or inner.form not in ("participial", "indirect"):
+                continue
+            # only a cue joined to the outer one ("..., adding", "... and said")
+            joint = text[max(0, inner.cue[0][0] - 6) : inner.cue[0][0]]
+            if inner.form == "indirect" and not re.search(r"(?:,|\band)\s+$", joint):
                 continue
             begin, finish = outer.content[-1]
             at = inner.cue[0][0]
             if begin < at < finish:
-                outer.content[-1] = (begin, begin + len(text[begin:at].rstrip(", ")))
+                kept = re.sub(r"(?:,|\s+and)?\s*$", "", text[begin:at])
+                outer.content[-1] = (begin, begin + len(kept))
 
 
 def _follow_quotes(text: str, attribution: Attribution) -> None:

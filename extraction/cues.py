@@ -23,7 +23,9 @@ def inflections(verb: str, irregular: dict[str, list[str]]) -> set[str]:
     particle ("point out") inflects its first word only through the irregular list."""
     forms = {verb, *irregular.get(verb, [])}
     if " " in verb:
-        return forms
+        # A verb with a particle inflects its first word: "point out" -> "pointed out".
+        first, particle = verb.split(" ", 1)
+        return forms | {f"{form} {particle}" for form in inflections(first, irregular)}
     if verb.endswith(("s", "sh", "ch", "x", "z")):
         forms.add(verb + "es")
     elif verb.endswith("y") and verb[-2] not in _VOWELS:
@@ -73,6 +75,7 @@ class Cues:
     participles: str  # alternation of the -ing forms ("saying", "telling")
     nouns: str
     auxiliaries: str
+    contractions: str
     source_prepositions: str
     impersonal: str
     pronouns: frozenset[str]
@@ -104,9 +107,12 @@ def load() -> Cues:
     irregular = table["irregular"]
     family_of: dict[str, str] = {}
     # Later families win: "denied" is a denial even if also listed as speech.
+    noun_like = set(table["verbs"]["noun_like"])
     for family in ("cognition", "report", "speech", "confirmation", "denial"):
         for verb in table["verbs"][family]:
             for form in inflections(verb, irregular):
+                if verb in noun_like and form in (verb, verb + "s", verb + "es"):
+                    continue
                 family_of[form] = family
     participles = {form for form in family_of if form.endswith("ing")}
     sources = table["sources"]
@@ -117,6 +123,7 @@ def load() -> Cues:
         participles=_alternation(participles),
         nouns=_alternation(set(table["nouns"]["claim"])),
         auxiliaries=_alternation(set(phrases["auxiliaries"])),
+        contractions=_alternation(set(phrases["contractions"])),
         source_prepositions=_alternation(set(phrases["source_prepositions"])),
         impersonal=_alternation(set(phrases["impersonal"])),
         pronouns=frozenset(sources["pronouns"]),
