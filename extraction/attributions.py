@@ -58,6 +58,13 @@ _FINITE = re.compile(r"(?<!who )(?<!that )(?<!which )\b(?:is|was|are|were|has|ha
 _TAIL = re.compile(r"^(?:\s+[^“”\"‘:;]{0,80}?)?\s*[.!?]?[”\"’]?$")
 _THAT = re.compile(r"^(?P<object>\s+[^,.;:“”\"]{0,60}?)??\s+(?=(?:that|whether|how|why|if)\s)")
 _LEAD = re.compile(r"\s*[,:]?\s*")
+# The subject a participle's clause hangs on: "The minister resigned, saying ...".
+_SUBJECT_HEAD = re.compile(
+    r"(?:However,\s+|But\s+|And\s+)?(?P<s>(?:The|A|An)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:official|minister|spokesman|spokeswoman|spokesperson|president|envoy|leader|"
+    r"group|company|ministry|department|agency|army|police|court)s?\b|"
+    r"(?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'.-]*|[Hh]e|[Ss]he|[Tt]hey)\b"
+)
 _BAD_START = {
     "now",
     "in",
@@ -372,12 +379,7 @@ def _participle(sentence, start, end, match, found) -> Attribution | None:
     if earlier:
         source = [earlier[-1].source[0]]
     else:
-        subject = _source_before(sentence, match.start() + 1) if False else None
-        head = re.match(
-            r"^(?:However,\s+|But\s+|And\s+)?(?P<s>(?:[A-Z][\w’'.-]*\s+){0,3}"
-            r"[A-Z][\w’'.-]*|[Hh]e|[Ss]he|[Tt]hey)\b",
-            sentence,
-        )
+        head = _SUBJECT_HEAD.match(sentence)
         if not head:
             return None
         subject = head.span("s")

@@ -99,7 +99,11 @@ def resolve(text: str, found: list[Attribution], publisher: str) -> list[dict]:
     """For each attribution of one article: the mention its source stands for (`entity`),
     the outlet that vouches for it, and its content's subject mention."""
     pronouns = cue_words.load().pronouns
-    names = [(m.start(), _POSSESSIVE.sub("", m.group())) for m in _NAME.finditer(text)]
+    names = [
+        (m.start() + offset, _POSSESSIVE.sub("", piece))
+        for m in _NAME.finditer(text)
+        for offset, piece in _sentence_pieces(m.group())
+    ]
     outlets = _outlets()
     entities: list[str | None] = []
     rows: list[dict] = []
@@ -131,6 +135,17 @@ def resolve(text: str, found: list[Attribution], publisher: str) -> list[dict]:
     for row in rows:
         row["outlet"] = row["spoke_to"] or chain_outlet.get(row["entity"] or "") or publisher
     return rows
+
+
+def _sentence_pieces(name: str) -> list[tuple[int, str]]:
+    """A run of capitalised words split where a sentence ends inside it ("Monday. Police"),
+    not after an initial or a title ("R.", "Mr.")."""
+    pieces, start = [], 0
+    for stop in re.finditer(r"(?<=\w{4})\.\s+", name):
+        pieces.append((start, name[start : stop.start()]))
+        start = stop.end()
+    pieces.append((start, name[start:]))
+    return [(offset, piece) for offset, piece in pieces if piece]
 
 
 def _content(text: str, attribution: Attribution) -> str:
@@ -229,6 +244,10 @@ def _subject(text, attribution, entity, entities, names, pronouns) -> str | None
         return None
     name = _POSSESSIVE.sub("", name)
     if len(name.split()) == 1:
+        # A lone capitalised word opening a sentence may be any noun ("Prices will rise"):
+        # it is a name only if the article also capitalises it inside a sentence.
+        if not re.search(rf"[a-z,]\s+{re.escape(name)}\b", text):
+            return None
         return _fullest(names, name) or name
     return name
 
@@ -267,7 +286,13 @@ def affiliation(mention: str | None) -> str | None:
     if not mention:
         return None
     before = _AFFILIATION.match(mention)
-    if before and before["words"].strip() and before["words"].strip().lower() not in _LEADING:
-        return before["words"].strip()
+    words = before["words"].strip() if before else ""
+    roles = cue_words.load().roles
+    if (
+        words
+        and words.lower() not in _LEADING
+        and words.split()[-1].lower().rstrip("s") not in roles
+    ):
+        return words
     after = _AFFILIATION_AFTER.search(mention.split(" who ")[0])
     return after["words"] if after else None
