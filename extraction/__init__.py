@@ -103,24 +103,45 @@ _SCHEMA = {
 
 def _identified(raw: pl.DataFrame) -> pl.DataFrame:
     """Kind, display name and key of every source, subject and owner, by the warehouse's
-    identity rules, applied once to the whole batch."""
-    entity = pl.col("entity")
-    who = sources.identify(entity)
-    subject = sources.identify(pl.col("subject_mention"))
-    owner = sources.identify(pl.col("owner_mention"))
-    unresolved = entity.is_null() | entity.str.to_lowercase().is_in(_PRONOUNS)
-    return raw.with_columns(
-        resolved_source=pl.when(unresolved).then(None).otherwise(who["display"]),
-        source_kind=pl.when(unresolved).then(None).otherwise(who["kind"]),
-        source_key=pl.when(unresolved).then(None).otherwise(who["key"]),
-        subject=subject["display"],
-        subject_key=subject["key"],
-        owner_key=owner["key"],
-        outlet=identity.outlet_display(pl.col("outlet")),
+    identity rules, applied once to each distinct mention of the batch."""
+    mentions = (
+        pl.concat(
+            [
+                raw.select(pl.col(c).alias("mention"))
+                for c in ("entity", "subject_mention", "owner_mention")
+            ]
+        )
+        .unique()
+        .drop_nulls()
+    )
+    who = sources.identify(pl.col("mention"))
+    known = mentions.with_columns(
+        kind=who["kind"],
+        key=who["key"],
+        display=who["display"],
         affiliation=pl.when(who["kind"] == "anonymous").then(
-            entity.map_elements(sources.affiliation, return_dtype=pl.String)
+            pl.col("mention").map_elements(sources.affiliation, return_dtype=pl.String)
         ),
     )
+
+    def joined(frame: pl.DataFrame, column: str, prefix: str) -> pl.DataFrame:
+        named = known.rename({c: f"{prefix}{c}" for c in known.columns if c != "mention"})
+        return frame.join(named, left_on=column, right_on="mention", how="left")
+
+    found = joined(
+        joined(joined(raw, "entity", "_s_"), "subject_mention", "_b_"), "owner_mention", "_o_"
+    )
+    unresolved = pl.col("entity").is_null() | pl.col("entity").str.to_lowercase().is_in(_PRONOUNS)
+    return found.with_columns(
+        resolved_source=pl.when(unresolved).then(None).otherwise(pl.col("_s_display")),
+        source_kind=pl.when(unresolved).then(None).otherwise(pl.col("_s_kind")),
+        source_key=pl.when(unresolved).then(None).otherwise(pl.col("_s_key")),
+        affiliation=pl.col("_s_affiliation"),
+        subject=pl.col("_b_display"),
+        subject_key=pl.col("_b_key"),
+        owner_key=pl.col("_o_key"),
+        outlet=identity.outlet_display(pl.col("outlet")),
+    ).select(pl.exclude("^_[sbo]_.*$"))
 
 
 def extract_articles(
@@ -133,8 +154,14 @@ def extract_articles(
     present = articles.with_columns(
         [pl.lit(None, dtype=pl.String).alias(c) for c in wanted if c not in articles.columns]
     ).select(pl.col(wanted).cast(pl.String))
-    rows = [row for article in present.iter_rows(named=True) for row in _found(article)]
-    raw = pl.DataFrame(rows, schema=_SCHEMA).unique("claim_id", keep="first", maintain_order=True)
+    columns: dict[str, list] = {name: [] for name in _SCHEMA}
+    for article in present.iter_rows(named=True):
+        for row in _found(article):
+            for name, value in row.items():
+                columns[name].append(value)
+    raw = pl.DataFrame(columns, schema=_SCHEMA).unique(
+        "claim_id", keep="first", maintain_order=True
+    )
     found = _identified(raw)
     owners = dict(zip(found["claim_id"], found["owner_key"], strict=True))
     links = linker.find(found, owners)

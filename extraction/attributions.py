@@ -65,6 +65,11 @@ _SUBJECT_HEAD = re.compile(
     r"group|company|ministry|department|agency|army|police|court)s?\b|"
     r"(?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'.-]*|[Hh]e|[Ss]he|[Tt]hey)\b"
 )
+_RARE_FORMS = {
+    "according": lambda s: "ccording" in s or "per " in s or " words of" in s or " by " in s,
+    "impersonal": lambda s: "it " in s,
+    "noun": lambda s: "that " in s and (" by " in s or "s " in s),
+}
 _BAD_START = {
     "now",
     "in",
@@ -186,10 +191,13 @@ def _in_sentence(text: str, start: int, end: int, *, headline: bool) -> list[Att
             )
         )
         return found
-    for match in p.according.finditer(sentence):
+    # Cheap substring tests first: most sentences hold none of the rarer forms, and a
+    # scan by a compiled regex costs more than a substring search.
+    lowered = sentence.lower()
+    for match in p.according.finditer(sentence) if _RARE_FORMS["according"](lowered) else ():
         found.append(_according(sentence, start, end, match))
         taken.append(match.span())
-    for match in p.impersonal.finditer(sentence):
+    for match in p.impersonal.finditer(sentence) if _RARE_FORMS["impersonal"](lowered) else ():
         content = _content_after(sentence, match.end())
         if content:
             found.append(
@@ -198,7 +206,8 @@ def _in_sentence(text: str, start: int, end: int, *, headline: bool) -> list[Att
                 )
             )
             taken.append(match.span())
-    for pattern, form in ((p.noun_by, "noun"), (p.noun_of, "noun")):
+    nouns = ((p.noun_by, "noun"), (p.noun_of, "noun")) if _RARE_FORMS["noun"](lowered) else ()
+    for pattern, form in nouns:
         for match in pattern.finditer(sentence):
             content = _content_after(sentence, match.end() - 1)
             found.append(

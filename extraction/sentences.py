@@ -19,8 +19,7 @@ _ABBREVIATIONS = frozenset(
 )
 
 _BOUNDARY = re.compile(
-    r"(?P<word>[^\s\"“‘(]*?)[.!?]+(?P<close>[\"”’')\]]*)[ \t\u00a0]+"
-    r"(?=[\"“‘'(\[]?[A-Z0-9\u00c0-\u00de])"
+    r"[.!?]+(?P<close>[\"”’')\]]*)[ \t\u00a0]+(?=[\"“‘'(\[]?[A-Z0-9\u00c0-\u00de])"
 )
 _LINE = re.compile(r"[^\n]+")
 
@@ -31,7 +30,10 @@ def split(text: str) -> list[tuple[int, int]]:
     for line in _LINE.finditer(text):
         start = line.start()
         for stop in _BOUNDARY.finditer(text, line.start(), line.end()):
-            word = stop.group("word").lower()
+            # The word before the stop, found backwards from it (cheaper than a lazy group
+            # that the regex would try at every position).
+            word_start = max(text.rfind(" ", line.start(), stop.start()), line.start() - 1) + 1
+            word = text[word_start : stop.start()].lstrip('"“‘(').lower()
             if not stop.group("close") and (word in _ABBREVIATIONS or len(word) == 1):
                 continue
             end = stop.start("close") if not stop.group("close") else stop.end("close")
