@@ -73,6 +73,13 @@ def find(attributions: pl.DataFrame, owner_keys: dict[str, str | None]) -> pl.Da
     p = _patterns()
     rows = attributions.sort("published_at", "article_id", "cue_start").to_dicts()
     links: list[dict] = []
+    # Claims an answer may concern: those of its article and of its story, in order, so that
+    # each answer looks at its own few instead of the whole batch.
+    related: dict[tuple[str, str], list[tuple[int, dict]]] = {}
+    for index, row in enumerate(rows):
+        related.setdefault(("article", row["article_id"]), []).append((index, row))
+        if row["story"]:
+            related.setdefault(("story", row["story"]), []).append((index, row))
     for index, answer in enumerate(rows):
         content = answer["content_text"] or ""
         family = answer["family"]
@@ -82,10 +89,14 @@ def find(attributions: pl.DataFrame, owner_keys: dict[str, str | None]) -> pl.Da
             continue
         agrees = family == "confirmation" or (family != "denial" and not negative)
         # A source does not answer itself; an answer is not itself answered here.
+        nearby = related[("article", answer["article_id"])]
+        if answer["story"]:
+            nearby = related[("story", answer["story"])]
         earlier = [
             claim
-            for claim in rows[:index]
-            if claim["source_key"]
+            for at, claim in nearby
+            if at < index
+            and claim["source_key"]
             and claim["source_key"] != answer["source_key"]
             and claim["family"] != "denial"
             and _same_story(claim, answer)
