@@ -42,6 +42,13 @@ _PARENTHETICAL = re.compile(
     r",\s+(?:(?P<aside>speaking|talking|writing)|who|an?|the|[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)+)"
     r"(?:\s[^,]+)?,\s*$"
 )
+# A name and one or two appositions closed by a comma before the cue: "Michael Mulgrew,
+# president of the teachers' union, which represents educators, said".
+_APPOSITIVE = re.compile(
+    r"(?:^|(?<=[.;:—–(“”\"]\s)|(?<=\band\s)|(?<=\bbut\s)|(?<=\bthat\s))"
+    r"(?P<name>(?:[A-Z][\w.’'-]*\s+){0,4}[A-Z][\w.’'-]*),\s+[^,;:“”\"]{3,100},"
+    r"(?:\s+[^,;:“”\"]{3,100},)?\s*$"
+)
 _ADVERBS = re.compile(
     r"(?:\b(?:[a-z]+ly|also|further|again|even|still|then|later|now|once|already|just|"
     r"previously|repeatedly|often|first|last|too)\s+){1,3}$"
@@ -296,7 +303,13 @@ def _source_before(sentence: str, cue_start: int) -> Span | None:
         left = left[: adverbs.start()]
     stop = left.rstrip()
     finish = len(stop)
+    bracket = re.search(r"\s*\([^()]{1,40}\)$", stop)  # "Sen. David Perdue (R-Ga.) said"
+    if bracket:
+        stop = stop[: bracket.start()]
+    appositive = _APPOSITIVE.search(left)
     parenthetical = _PARENTHETICAL.search(left)
+    if appositive and not (parenthetical and parenthetical["aside"]):
+        return appositive.start("name"), len(left.rstrip())
     if parenthetical:
         stop = left[: parenthetical.start()].rstrip()
         finish = len(stop) if parenthetical["aside"] else len(left.rstrip())
@@ -344,7 +357,7 @@ def _verb(sentence: str, start: int, end: int, match: re.Match) -> Attribution |
     # Content before, the cue right after the break, then the source: "A," said X.
     inverted = re.search(r"(?:,(?:[”\"’]|'')?|(?:[”\"’]|''),?)\s*$", left)
     if inverted and not strict:
-        tail = re.match(r"^\s+(?P<source>[A-Z][^.;:“”\"]{1,80}?)\s*[.!?]?$", right)
+        tail = re.match(r"^\s+(?P<source>[A-Z][^;:“”\"]{1,120}?)\s*[.!?]?$", right)
         content = _content_before(sentence, inverted.end())
         if tail and content:
             source = (cue[1] + tail.start("source"), cue[1] + tail.end("source"))
