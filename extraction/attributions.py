@@ -126,6 +126,8 @@ class Patterns:
     noun_by: re.Pattern
     noun_of: re.Pattern
     headline: re.Pattern
+    title_after: re.Pattern
+    title_before: re.Pattern
     cues: cue_words.Cues
 
 
@@ -134,6 +136,12 @@ def patterns() -> Patterns:
     """The regexes of every attribution form, compiled once from the cue lists."""
     c = cue_words.load()
     aux = rf"(?:(?:{c.auxiliaries})\s+){{0,3}}"
+    spoken = {
+        form
+        for form, family in c.family_of.items()
+        if family in ("speech", "denial", "confirmation") and form.endswith(("s", "ed", "d"))
+    }
+    title = "|".join(sorted((re.escape(f.title()) for f in spoken), key=len, reverse=True))
     return Patterns(
         cue=re.compile(
             rf"(?:\b|(?=[’']))(?P<cue>(?:(?:{c.contractions})\s+)?{aux}(?:{c.verbs}))\b"
@@ -151,6 +159,13 @@ def patterns() -> Patterns:
             rf"(?P<source>\b[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){{0,3}})['’]s?\s+(?P<cue>{c.nouns})\s+(?=that\s)"
         ),
         headline=re.compile(r"^(?P<source>[A-Z][^:]{1,40}?)(?P<cue>:)\s+(?P<content>\S.*)$"),
+        # Headlines capitalise their verbs: "Envoy Says Talks Failed", "Talks Failed, Envoy Says".
+        title_after=re.compile(
+            rf"^(?P<content>.{{8,}}?),\s+(?P<source>[^,]{{2,60}}?)\s+(?P<cue>{title})\.?$"
+        ),
+        title_before=re.compile(
+            rf"^(?P<source>[^,:]{{2,60}}?)\s+(?P<cue>{title})\s+(?P<content>[^,]{{8,}}?)\.?$"
+        ),
         cues=c,
     )
 
@@ -184,20 +199,26 @@ def _in_sentence(text: str, start: int, end: int, *, headline: bool) -> list[Att
     sentence = text[start:end]
     found: list[Attribution] = []
     taken: list[Span] = []
-    if headline and (match := p.headline.match(sentence)) and len(match["source"].split()) <= 5:
-        found.append(
-            _make(
-                start,
-                end,
-                [match.span("source")],
-                [match.span("cue")],
-                [(match.start("content"), len(sentence))],
-                "headline",
-                "speech",
-                sentence,
-            )
-        )
-        return found
+    if headline:
+        for pattern in (p.headline, p.title_after, p.title_before):
+            match = pattern.match(sentence)
+            if match and len(match["source"].split()) <= 6:
+                content = (match.start("content"), match.end("content"))
+                if sentence[content[1] - 1 : content[1]] == ".":
+                    content = (content[0], content[1] - 1)
+                family = p.cues.family(match["cue"].lower())
+                return [
+                    _make(
+                        start,
+                        end,
+                        [match.span("source")],
+                        [match.span("cue")],
+                        [content],
+                        "headline",
+                        family,
+                        sentence,
+                    )
+                ]
     # Cheap substring tests first: most sentences hold none of the rarer forms, and a
     # scan by a compiled regex costs more than a substring search.
     lowered = sentence.lower()
