@@ -63,7 +63,19 @@ _BAD_END = re.compile(
 _FINITE = re.compile(r"(?<!who )(?<!that )(?<!which )\b(?:is|was|are|were|has|have|had)\s+\w+ing\b")
 # What may follow a cue at the end of a sentence without being content ("said Tuesday").
 _TAIL = re.compile(r"^(?:\s+[^“”\"‘:;]{0,80}?)?\s*[.!?]?[”\"’]?$")
-_THAT = re.compile(r"^(?P<object>\s+[^,.;:“”\"]{0,60}?)??\s+(?=(?:that|whether|how|why|if)\s)")
+_THAT = re.compile(r"^(?P<object>\s+[^,.;:]{0,60}?)??\s+(?=(?:that|whether|how|why|if)\s)")
+# Discourse words that open a sentence without being part of what was said.
+_OPENER = re.compile(
+    r"(?:However|Meanwhile|Still|Moreover|Instead|Indeed|Nevertheless|Also|Yet),\s+"
+)
+# An introductory phrase before "X said, ...": a setting, not content.
+_SETTING = re.compile(
+    r"(?i:in|at|on|for|after|during|looking|as|when|while|with|and|but|since|before|asked|"
+    r"speaking|writing|earlier|later|last|this|then)\b"
+)
+# Where an indirect content stops: a semicolon, ", but" starting a new clause, a bracket.
+_CONTENT_STOP = re.compile(r";|,\s+but\s|\)\s*$")
+_NAME_ONLY = re.compile(r"(?:[A-Z][\w.’'-]*\s+){0,3}[A-Z][\w.’'-]*")
 _LEAD = re.compile(r"\s*[,:]?\s*")
 # The subject a participle's clause hangs on: "The minister resigned, saying ...".
 _SUBJECT_HEAD = re.compile(
@@ -281,6 +293,10 @@ def _content_after(sentence: str, at: int) -> Span | None:
     finish = len(sentence)
     if sentence.endswith("."):
         finish -= 1
+    if sentence[begin : begin + 1] not in _OPENING:
+        stop = _CONTENT_STOP.search(sentence, begin, finish)
+        if stop:
+            finish = stop.start()
     if finish - begin < 2:
         return None
     return begin, finish
@@ -296,7 +312,9 @@ def _content_before(sentence: str, stop: int, least: int = 2) -> Span | None:
     if keep and piece[keep - 1] == "," and piece[keep - 2 : keep - 1] in ("”", '"', "’"):
         keep -= 1
     piece = piece[:keep].rstrip()
-    return (0, len(piece)) if len(piece.split()) >= least else None
+    opener = _OPENER.match(piece)
+    begin = opener.end() if opener else 0
+    return (begin, len(piece)) if len(piece[begin:].split()) >= least else None
 
 
 def _plausible_source(words: str) -> bool:
@@ -367,10 +385,16 @@ def _verb(sentence: str, start: int, end: int, match: re.Match) -> Attribution |
         content = _content_before(
             sentence, trailing.start("brk") + len(trailing["brk"]), 1 if mid else 2
         )
+        named = content and _NAME_ONLY.fullmatch(sentence[content[0] : content[1]])
+        indefinite = re.match(r"(?:an?\s|[a-z]+\s+(?:of|for|at)\s)", trailing["source"])
+        if named and indefinite and mid and not _TAIL.match(right):
+            content = None  # "Erin Murphy, a former aide, said ...": an apposition, not content
         if content and (mid or _TAIL.match(right)) and "that " not in right[:20]:
             pieces = [content]
             if mid and not _TAIL.match(right):
                 after = _content_after(sentence, cue[1] + mid.end())
+                if _SETTING.match(sentence, content[0]):
+                    pieces = []  # "In interviews, X said, A": only A was said
                 pieces += [after] if after else []
             source = trailing.span("source")
             source = (source[0], source[0] + len(trailing["source"].rstrip()))
@@ -410,7 +434,10 @@ def _according(sentence: str, start: int, end: int, match: re.Match) -> Attribut
         if piece is None and before.rstrip(","):
             piece = (0, len(before.rstrip(",").rstrip()))
         pieces += [piece] if piece else []
-    if after and (not pieces or sentence[source[1] :].lstrip().startswith(",")):
+    # "A, according to X, B" continues the content only when A is no sentence of its own
+    # (after a long A, what follows the source is more about the source).
+    short = not pieces or len(sentence[pieces[0][0] : pieces[0][1]].split()) < 4
+    if after and short and (not pieces or sentence[source[1] :].lstrip().startswith(",")):
         pieces.append(after)
     return _make(start, end, [source], [match.span("cue")], pieces, "according", "speech", sentence)
 
