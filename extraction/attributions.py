@@ -6,9 +6,8 @@ words around a cue decide its form: content before the cue and a short source af
 after it (`X claimed that A`, `X told the mediators that A`), a source splitting the content
 (`A, the source said, B`), "according to X", a participle after a clause (`..., saying A`),
 an impersonal passive (`it was reported that A`), a noun cue (`allegations by X that A`) and
-a headline with a colon (`X: A`). A quotation that goes on past its sentence, or resumes after
-the cue (`"A," he said. "B."`), is followed to its closing mark. Offsets are code points into
-the article text as given.
+a headline (`X: A`, `X Says A`). Where each source and content begins and ends is extents.py's
+job. Offsets are code points into the article text as given.
 """
 
 from __future__ import annotations
@@ -18,65 +17,18 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from extraction import cues as cue_words
-from extraction import sentences
+from extraction import extents, sentences
 
 Span = tuple[int, int]
 
-_OPENING = "“\"‘'"
-_CLOSING = {"“": "”", '"': '"', "‘": "’", "'": "'"}
-# Words that start a source description ("the official", "two sources", "his aides").
-_DETERMINERS = (
-    r"the|a|an|some|many|several|most|other|another|one|two|three|four|five|his|her|their|its|"
-    r"our|this|that|these|those|both|all|each|no|few|more|senior|top|federal|state|local"
-)
-# Where the source of a forward cue begins: after the last of these in the words before it.
-_SOURCE_START = re.compile(
-    r"(?:[,;:()“”\"—–]|\s-\s|\b(?i:and|but|that|because|while|as|when|after|before|if|since|"
-    r"so|though|although|where|whereas|than|then|yet|or|nor|which|whom|how|why|what|whether|"
-    r"once|until|unless)\b)\s*"
-)
-# A parenthetical between a source and its cue: "The official, speaking to the Times of
-# Israel, claimed" (left out of the source), "Smith, a spokesman for the group, said" and
-# "Jones, who ..., said" (kept in it, with the closing comma, as an apposition).
-_PARENTHETICAL = re.compile(
-    r",\s+(?:(?P<aside>speaking|talking|writing)|who|an?|the|[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)+)"
-    r"(?:\s[^,]+)?,\s*$"
-)
-# A name and one or two appositions closed by a comma before the cue: "Michael Mulgrew,
-# president of the teachers' union, which represents educators, said".
-_APPOSITIVE = re.compile(
-    r"(?:^|(?<=[.;:—–(“”\"]\s)|(?<=\band\s)|(?<=\bbut\s)|(?<=\bthat\s))"
-    r"(?P<name>(?:[A-Z][\w.’'-]*\s+){0,4}[A-Z][\w.’'-]*),\s+[^,;:“”\"]{3,100},"
-    r"(?:\s+[^,;:“”\"]{3,100},)?\s*$"
-)
-_ADVERBS = re.compile(
-    r"(?:\b(?:[a-z]+ly|also|further|again|even|still|then|later|now|once|already|just|"
-    r"previously|repeatedly|often|first|last|too)\s+){1,3}$"
-)
-# A source ends on a word of its own, not on a preposition, article or auxiliary ("he again
-# refused to", "She started off by"); one with a finite verb outside a relative clause is a
-# clause, not a source.
-_BAD_END = re.compile(
-    r"\b(?i:to|by|of|for|in|on|at|with|from|about|into|the|a|an|his|her|its|their|our|my|is|"
-    r"was|are|were|be|been|being|has|have|had|did|does|do|not|and|or|but|if)$"
-)
-_FINITE = re.compile(r"(?<!who )(?<!that )(?<!which )\b(?:is|was|are|were|has|have|had)\s+\w+ing\b")
-# What may follow a cue at the end of a sentence without being content ("said Tuesday").
 _TAIL = re.compile(r"^(?:\s+[^“”\"‘:;]{0,80}?)?\s*[.!?]?[”\"’]?$")
 _THAT = re.compile(r"^(?P<object>\s+[^,.;:]{0,60}?)??\s+(?=(?:that|whether|how|why|if)\s)")
 # Discourse words that open a sentence without being part of what was said.
-_OPENER = re.compile(
-    r"(?:However|Meanwhile|Still|Moreover|Instead|Indeed|Nevertheless|Also|Yet),\s+"
-)
-# An introductory phrase before "X said, ...": a setting, not content.
 _SETTING = re.compile(
     r"(?i:in|at|on|for|after|during|looking|as|when|while|with|and|but|since|before|asked|"
     r"speaking|writing|earlier|later|last|this|then)\b"
 )
 # Where an indirect content stops: a semicolon, ", but" starting a new clause, a bracket.
-_CONTENT_STOP = re.compile(r";|,\s+but\s|\)\s*$")
-_NAME_ONLY = re.compile(r"(?:[A-Z][\w.’'-]*\s+){0,3}[A-Z][\w.’'-]*")
-_LEAD = re.compile(r"\s*[,:]?\s*")
 # The subject a participle's clause hangs on: "The minister resigned, saying ...".
 _SUBJECT_HEAD = re.compile(
     r"(?:However,\s+|But\s+|And\s+)?(?P<s>(?:The|A|An)\s+(?:[\w-]+\s+){0,3}?"
@@ -88,27 +40,6 @@ _RARE_FORMS = {
     "according": lambda s: "ccording" in s or "per " in s or " words of" in s or " by " in s,
     "impersonal": lambda s: "it " in s,
     "noun": lambda s: "that " in s and (" by " in s or "s " in s),
-}
-_BAD_START = {
-    "now",
-    "in",
-    "on",
-    "at",
-    "for",
-    "with",
-    "by",
-    "from",
-    "to",
-    "it",
-    "there",
-    "here",
-    "having",
-    "let",
-    "please",
-    "just",
-    "so",
-    "also",
-    "then",
 }
 _STRICT_FAMILIES = ("cognition", "report", "confirmation")
 _LOOSE_STRICT = {"call", "called", "calls", "calling", "see", "sees", "saw", "seen"}
@@ -192,7 +123,7 @@ def find(text: str) -> list[Attribution]:
             continue
         in_sentence = _in_sentence(text, start, end, headline=index == 0)
         for attribution in in_sentence:
-            _follow_quotes(text, attribution)
+            extents.follow_quotes(text, attribution)
             for piece in attribution.consumed:
                 consumed_until = max(consumed_until, piece[1])
         found.extend(in_sentence)
@@ -238,7 +169,7 @@ def _in_sentence(text: str, start: int, end: int, *, headline: bool) -> list[Att
         found.append(_according(sentence, start, end, match))
         taken.append(match.span())
     for match in p.impersonal.finditer(sentence) if _RARE_FORMS["impersonal"](lowered) else ():
-        content = _content_after(sentence, match.end())
+        content = extents.content_after(sentence, match.end())
         if content:
             found.append(
                 _make(
@@ -249,7 +180,7 @@ def _in_sentence(text: str, start: int, end: int, *, headline: bool) -> list[Att
     nouns = ((p.noun_by, "noun"), (p.noun_of, "noun")) if _RARE_FORMS["noun"](lowered) else ()
     for pattern, form in nouns:
         for match in pattern.finditer(sentence):
-            content = _content_after(sentence, match.end() - 1)
+            content = extents.content_after(sentence, match.end() - 1)
             found.append(
                 _make(
                     start,
@@ -273,7 +204,7 @@ def _in_sentence(text: str, start: int, end: int, *, headline: bool) -> list[Att
         attribution = _participle(sentence, start, end, match, found)
         if attribution:
             found.append(attribution)
-    _cut_nested(found, text)
+    extents.cut_nested(found, text)
     found.sort(key=lambda a: a.cue[0][0])
     return found
 
@@ -283,88 +214,6 @@ def _make(start, end, source, cue, content, form, family, sentence) -> Attributi
         return [(start + a, start + b) for a, b in pieces if b > a]
 
     return Attribution(shift(source), shift(cue), shift(content), (start, end), form, family)
-
-
-def _content_after(sentence: str, at: int) -> Span | None:
-    """The content from `at` to the end of the sentence: leading punctuation and a final full
-    stop off, closing quotes kept."""
-    lead = _LEAD.match(sentence, at)
-    begin = lead.end() if lead else at
-    finish = len(sentence)
-    if sentence.endswith("."):
-        finish -= 1
-    if sentence[begin : begin + 1] not in _OPENING:
-        stop = _CONTENT_STOP.search(sentence, begin, finish)
-        if stop:
-            finish = stop.start()
-    if finish - begin < 2:
-        return None
-    return begin, finish
-
-
-def _content_before(sentence: str, stop: int, least: int = 2) -> Span | None:
-    """The content from the start of the sentence to `stop` (a break before the source):
-    a closing quote is kept, a comma or dash after the content is not."""
-    piece = sentence[:stop].rstrip()
-    keep = len(piece)
-    while keep and piece[keep - 1] in ",—–-:" and not piece[: keep - 1].endswith(tuple('”"’')):
-        keep -= 1
-    if keep and piece[keep - 1] == "," and piece[keep - 2 : keep - 1] in ("”", '"', "’"):
-        keep -= 1
-    piece = piece[:keep].rstrip()
-    opener = _OPENER.match(piece)
-    begin = opener.end() if opener else 0
-    return (begin, len(piece)) if len(piece[begin:].split()) >= least else None
-
-
-def _plausible_source(words: str) -> bool:
-    """Whether the words before a cue can be who said it: a pronoun, a name, a description
-    with a determiner, or a short plural ("critics", "sources", "polls")."""
-    tokens = words.split()
-    if not tokens or len(tokens) > 12:
-        return False
-    first = tokens[0].lower()
-    if first in _BAD_START or (len(tokens) == 1 and first.endswith("ing")):
-        return False
-    if patterns().cue.search(words):
-        return False  # a cue among the words: they are a clause of their own
-    if first in patterns().cues.pronouns or tokens[0][0].isupper() or tokens[0][0].isdigit():
-        return True
-    if re.fullmatch(_DETERMINERS, first):
-        return True
-    return len(tokens) <= 3 and tokens[-1].lower().endswith("s")
-
-
-def _source_before(sentence: str, cue_start: int) -> Span | None:
-    left = sentence[:cue_start]
-    adverbs = _ADVERBS.search(left)
-    if adverbs:
-        left = left[: adverbs.start()]
-    stop = left.rstrip()
-    finish = len(stop)
-    bracket = re.search(r"\s*\([^()]{1,40}\)$", stop)  # "Sen. David Perdue (R-Ga.) said"
-    if bracket:
-        stop = stop[: bracket.start()]
-    appositive = _APPOSITIVE.search(left)
-    parenthetical = _PARENTHETICAL.search(left)
-    if appositive and not (parenthetical and parenthetical["aside"]):
-        return appositive.start("name"), len(left.rstrip())
-    if parenthetical:
-        stop = left[: parenthetical.start()].rstrip()
-        finish = len(stop) if parenthetical["aside"] else len(left.rstrip())
-    begin = 0
-    for boundary in _SOURCE_START.finditer(stop):
-        begin = boundary.end()
-    words = stop[begin:]
-    # A possessive before the cue makes the cue a noun ("the official's claims").
-    if (
-        not _plausible_source(words)
-        or re.search(r"['’]s?$", words)
-        or _BAD_END.search(words)
-        or _FINITE.search(words)
-    ):
-        return None
-    return begin, finish
 
 
 def _verb(sentence: str, start: int, end: int, match: re.Match) -> Attribution | None:
@@ -380,19 +229,19 @@ def _verb(sentence: str, start: int, end: int, match: re.Match) -> Attribution |
         r"(?P<brk>,(?:[”\"’]|'')?|(?:[”\"’]|''),?|\s[—–]|:)\s+(?P<source>[^,;:“”\"]{1,80}?)\s*$",
         left,
     )
-    if trailing and _plausible_source(trailing["source"]) and not strict:
+    if trailing and extents.plausible_source(trailing["source"]) and not strict:
         mid = re.match(r"^,\s+(?=\S)", right)
-        content = _content_before(
+        content = extents.content_before(
             sentence, trailing.start("brk") + len(trailing["brk"]), 1 if mid else 2
         )
-        named = content and _NAME_ONLY.fullmatch(sentence[content[0] : content[1]])
+        named = content and extents.NAME_ONLY.fullmatch(sentence[content[0] : content[1]])
         indefinite = re.match(r"(?:an?\s|[a-z]+\s+(?:of|for|at)\s)", trailing["source"])
         if named and indefinite and mid and not _TAIL.match(right):
             content = None  # "Erin Murphy, a former aide, said ...": an apposition, not content
         if content and (mid or _TAIL.match(right)) and "that " not in right[:20]:
             pieces = [content]
             if mid and not _TAIL.match(right):
-                after = _content_after(sentence, cue[1] + mid.end())
+                after = extents.content_after(sentence, cue[1] + mid.end())
                 if _SETTING.match(sentence, content[0]):
                     pieces = []  # "In interviews, X said, A": only A was said
                 pieces += [after] if after else []
@@ -403,12 +252,12 @@ def _verb(sentence: str, start: int, end: int, match: re.Match) -> Attribution |
     inverted = re.search(r"(?:,(?:[”\"’]|'')?|(?:[”\"’]|''),?)\s*$", left)
     if inverted and not strict:
         tail = re.match(r"^\s+(?P<source>[A-Z][^;:“”\"]{1,120}?)\s*[.!?]?$", right)
-        content = _content_before(sentence, inverted.end())
+        content = extents.content_before(sentence, inverted.end())
         if tail and content:
             source = (cue[1] + tail.start("source"), cue[1] + tail.end("source"))
             return _make(start, end, [source], [cue], [content], "direct", family, sentence)
     # Source before, content after: X said (that) A / X told Y that A / X said: "A".
-    source = _source_before(sentence, cue[0])
+    source = extents.source_before(sentence, cue[0])
     if source is None:
         return None
     that = _THAT.match(right)
@@ -418,7 +267,7 @@ def _verb(sentence: str, start: int, end: int, match: re.Match) -> Attribution |
         if strict and not re.match(r"^\s*[,:]?\s*[“\"‘]", right):
             return None
         begin = cue[1]
-    content = _content_after(sentence, begin)
+    content = extents.content_after(sentence, begin)
     if content is None or (strict and not that and content[1] - content[0] < 10):
         return None
     return _make(start, end, [source], [cue], [content], "indirect", family, sentence)
@@ -427,10 +276,10 @@ def _verb(sentence: str, start: int, end: int, match: re.Match) -> Attribution |
 def _according(sentence: str, start: int, end: int, match: re.Match) -> Attribution:
     source = match.span("source")
     before = sentence[: match.start()].rstrip()
-    after = _content_after(sentence, source[1])
+    after = extents.content_after(sentence, source[1])
     pieces: list[Span] = []
     if before and len(before.rstrip(",").split()) >= 1:
-        piece = _content_before(sentence, match.start())
+        piece = extents.content_before(sentence, match.start())
         if piece is None and before.rstrip(","):
             piece = (0, len(before.rstrip(",").rstrip()))
         pieces += [piece] if piece else []
@@ -456,74 +305,10 @@ def _participle(sentence, start, end, match, found) -> Attribution | None:
         source = [(start + subject[0], start + subject[1])]
     right = sentence[cue[1] :]
     that = _THAT.match(right)
-    content = _content_after(sentence, cue[1] + (that.end() if that else 0))
+    content = extents.content_after(sentence, cue[1] + (that.end() if that else 0))
     if not content:
         return None
     family = patterns().cues.family(match["cue"])
     made = _make(start, end, [], [cue], [content], "participial", family, sentence)
     made.source = source
     return made
-
-
-def _cut_nested(found: list[Attribution], text: str) -> None:
-    """A forward content that runs into a later source-after-content attribution of the same
-    sentence ends where that attribution's break begins."""
-    for outer in found:
-        if outer.form not in ("indirect", "participial", "according") or not outer.content:
-            continue
-        for inner in found:
-            if inner is outer or inner.form != "direct" or not inner.source:
-                continue
-            begin, finish = outer.content[-1]
-            at = inner.source[0][0]
-            if begin < at < finish:
-                kept = re.sub(r"(?:,|\s+and)?\s*$", "", text[begin:at])
-                outer.content[-1] = (begin, begin + len(kept))
-        for inner in found:
-            if inner is outer or inner.form not in ("participial", "indirect"):
-                continue
-            # only a cue joined to the outer one ("..., adding", "... and said")
-            joint = text[max(0, inner.cue[0][0] - 6) : inner.cue[0][0]]
-            if inner.form == "indirect" and not re.search(r"(?:,|\band)\s+$", joint):
-                continue
-            begin, finish = outer.content[-1]
-            at = inner.cue[0][0]
-            if begin < at < finish:
-                kept = re.sub(r"(?:,|\s+and)?\s*$", "", text[begin:at])
-                outer.content[-1] = (begin, begin + len(kept))
-
-
-def _follow_quotes(text: str, attribution: Attribution) -> None:
-    """A quoted content that goes on past its sentence ends at its closing mark; a quotation
-    that resumes right after the cue's sentence ("A," he said. "B.") is a second piece."""
-    if not attribution.content:
-        return
-    first = attribution.content[0]
-    opening = text[first[0]]
-    if opening not in _OPENING:
-        return
-    closing = _CLOSING[opening]
-    line_end = text.find("\n", first[0])
-    line_end = len(text) if line_end < 0 else line_end
-    last = attribution.content[-1]
-    inside = text[first[0] + 1 : last[1]]
-    if inside.count(closing) == 0 or (opening == closing and inside.count(closing) % 2 == 0):
-        close = text.find(closing, last[1], line_end)
-        if close >= 0 and attribution.form != "direct":
-            attribution.content[-1] = (last[0], close + 1)
-            attribution.consumed.append((last[1], close + 1))
-            return
-    if attribution.form != "direct":
-        return
-    resume = re.compile(r"[ \t]*[“\"]").match(text, attribution.sentence[1])
-    if not resume:
-        return
-    begin = resume.end() - 1
-    close = text.find(_CLOSING[text[begin]], begin + 1, line_end)
-    if close < 0 or re.search(patterns().cue, text[close + 1 : line_end][:40] or " ") and False:
-        return
-    after = text[close + 1 : line_end]
-    if re.match(r"^\s*,?\s*(?:[a-z]|[A-Z][\w.]*\s+(?:said|says|added))", after):
-        return
-    attribution.content.append((begin, close + 1))
-    attribution.consumed.append((begin, close + 1))
