@@ -44,8 +44,10 @@ _PARENTHETICAL = re.compile(
 # president of the teachers' union, which represents educators, said".
 _APPOSITIVE = re.compile(
     r"(?:^|(?<=[.;:—–(“”\"]\s)|(?<=\band\s)|(?<=\bbut\s)|(?<=\bthat\s))"
-    r"(?P<name>(?:[A-Z][\w.’'-]*\s+){0,4}[A-Z][\w.’'-]*),\s+[^,;:“”\"]{3,100},"
-    r"(?:\s+[^,;:“”\"]{3,100},)?\s*$"
+    r"(?!(?:However|Meanwhile|Still|Moreover|Instead|Indeed|Nevertheless|Also|Yet|But|And|So|"
+    r"Then|Now|Still|Later|Earlier)\b)"
+    r"(?P<name>(?:[A-Z][\w.’'-]*\s+){0,4}[A-Z][\w.’'-]*),(?P<apposition>\s+[^,;:“”\"]{3,100},"
+    r"(?:\s+[^,;:“”\"]{3,100},)?)\s*$"
 )
 _ADVERBS = re.compile(
     r"(?:\b(?:[a-z]+ly|also|further|again|even|still|then|later|now|once|already|just|"
@@ -152,11 +154,17 @@ def source_before(sentence: str, cue_start: int) -> Span | None:
         stop = stop[: bracket.start()]
     appositive = _APPOSITIVE.search(left)
     parenthetical = _PARENTHETICAL.search(left)
-    if appositive and not (parenthetical and parenthetical["aside"]):
+    # An apposition holds no cue of its own ("Hamas, the source said, is insisting").
+    if (
+        appositive
+        and not (parenthetical and parenthetical["aside"])
+        and not _patterns().cue.search(appositive["apposition"])
+    ):
         return appositive.start("name"), len(left.rstrip())
     if parenthetical:
         stop = left[: parenthetical.start()].rstrip()
-        finish = len(stop) if parenthetical["aside"] else len(left.rstrip())
+        aside = parenthetical["aside"] or _patterns().cue.search(parenthetical.group())
+        finish = len(stop) if aside else len(left.rstrip())
     begin = 0
     for boundary in _SOURCE_START.finditer(stop):
         begin = boundary.end()
