@@ -41,6 +41,15 @@ _RARE_FORMS = {
     "impersonal": lambda s: "it " in s,
     "noun": lambda s: "that " in s and (" by " in s or "s " in s),
 }
+# Documents and counts that convey content by a report verb ("the poll shows ...").
+_DOCUMENT = re.compile(
+    r"\b(?i:polls?|surveys?|study|studies|data|figures|numbers|results|reports?|research|"
+    r"analysis|analyses|records|documents|statistics|estimates|filings?|emails?|memos?|"
+    r"letters?|records)$"
+)
+_CALLED = {"call", "called", "calls", "calling", "label", "labeled", "labelled", "dubbed"}
+_QUOTE_AHEAD = re.compile(r"^\s+[^“”\"]{1,80}?[“\"]")
+_ASKED = re.compile(r"^(?P<cue>Asked)\s+(?P<content>[^,]{3,200}?(?:,[”\"’]|(?=,)))")
 _STRICT_FAMILIES = ("cognition", "report", "confirmation")
 _LOOSE_STRICT = {"call", "called", "calls", "calling", "see", "sees", "saw", "seen"}
 
@@ -127,6 +136,9 @@ def find(text: str) -> list[Attribution]:
             for piece in attribution.consumed:
                 consumed_until = max(consumed_until, piece[1])
         found.extend(in_sentence)
+    # A speaker in the first or second person ("I think", "you said") speaks inside a
+    # quotation or an opinion piece: the attribution is the quoted speaker's own, not news.
+    found = [a for a in found if not _self_speaker(text, a)]
     # An attribution inside another's content is reported speech within reported speech:
     # the outer source vouches for it.
     for inner in found:
@@ -135,6 +147,13 @@ def find(text: str) -> list[Attribution]:
             a <= cue < b for outer in found if outer is not inner for a, b in outer.content
         )
     return found
+
+
+def _self_speaker(text: str, attribution: Attribution) -> bool:
+    if len(attribution.source) != 1:
+        return False
+    a, b = attribution.source[0]
+    return text[a:b].lower() in ("i", "we", "you")
 
 
 def _in_sentence(text: str, start: int, end: int, *, headline: bool) -> list[Attribution]:
@@ -162,6 +181,22 @@ def _in_sentence(text: str, start: int, end: int, *, headline: bool) -> list[Att
                         sentence,
                     )
                 ]
+    asked = _ASKED.match(sentence)
+    if asked:
+        # "Asked whether A, X said B": the question put to the source, whose answer follows.
+        found.append(
+            _make(
+                start,
+                end,
+                [],
+                [asked.span("cue")],
+                [asked.span("content")],
+                "asked",
+                "speech",
+                sentence,
+            )
+        )
+        taken.append(asked.span("cue"))
     # Cheap substring tests first: most sentences hold none of the rarer forms, and a
     # scan by a compiled regex costs more than a substring search.
     lowered = sentence.lower()
@@ -238,6 +273,15 @@ def _verb(sentence: str, start: int, end: int, match: re.Match) -> Attribution |
         indefinite = re.match(r"(?:an?\s|[a-z]+\s+(?:of|for|at)\s)", trailing["source"])
         if named and indefinite and mid and not _TAIL.match(right):
             content = None  # "Erin Murphy, a former aide, said ...": an apposition, not content
+        if content and sentence.startswith("Asked "):
+            content = None  # "Asked whether A, X said B": A is the question, not X's words
+        if (
+            content
+            and _SETTING.match(sentence, content[0])
+            and len(sentence[content[0] : content[1]].split()) < 6
+            and len(right.split()) > 3
+        ):
+            content = None  # "On Sunday, X said A": a setting, then the source's words
         if content and (mid or _TAIL.match(right)) and "that " not in right[:20]:
             pieces = [content]
             if mid and not _TAIL.match(right):
@@ -259,7 +303,14 @@ def _verb(sentence: str, start: int, end: int, match: re.Match) -> Attribution |
     # Source before, content after: X said (that) A / X told Y that A / X said: "A".
     source = extents.source_before(sentence, cue[0])
     if source is None:
+        source = extents.coordinated_source(sentence, cue[0])
+    if source is None:
         return None
+    words = sentence[source[0] : source[1]]
+    named = all(w[:1].isupper() for w in words.split()[1:]) and words[:1].isupper()
+    called = match["cue"].split()[-1] in _CALLED and _QUOTE_AHEAD.match(right)
+    if strict and (family == "report" and (named or _DOCUMENT.search(words)) or called):
+        strict = False  # "CNN reported A", "the poll shows A", "called the plan “a disaster”"
     that = _THAT.match(right)
     if that:
         begin = cue[1] + that.end()

@@ -137,7 +137,10 @@ def plausible_source(words: str) -> bool:
         return False  # a cue among the words: they are a clause of their own
     if first in cue_words.load().pronouns or tokens[0][0].isupper() or tokens[0][0].isdigit():
         return True
-    if re.fullmatch(_DETERMINERS, first):
+    if re.fullmatch(_DETERMINERS, first) or first == "who":
+        return True
+    # A description whose adjectives precede a name or title: "former President Bill Clinton".
+    if len(tokens) <= 8 and any(t[0].isupper() for t in tokens[1:]):
         return True
     return len(tokens) <= 3 and tokens[-1].lower().endswith("s")
 
@@ -178,6 +181,38 @@ def source_before(sentence: str, cue_start: int) -> Span | None:
     ):
         return None
     return begin, finish
+
+
+# The subject of a clause whose second verb is a cue ("Graham called Trump crazy and said
+# ..."): a pronoun, a name or a description at the start of the sentence or after an opener,
+# followed by a verb, an adverb or an apposition.
+_CLAUSE_SUBJECT = re.compile(
+    r"(?:^|(?<=,\s)|(?<=\bwhen\s)|(?<=\bwhile\s)|(?<=\bafter\s)|(?<=\bbefore\s)|(?<=\bsince\s))"
+    r"(?!(?:However|Meanwhile|Still|Moreover|Instead|Indeed|But|And|So|Then|When|While|After|"
+    r"Before|Because|Since|If|In|On|At|As|For|With|From|By|Last|This|That|It|There)\b)"
+    r"(?P<s>[Hh]e|[Ss]he|[Tt]hey|I|We|"
+    r"(?:(?:[Tt]he|[Aa]n?)\s+)?(?:[a-z-]+\s+){0,2}?(?:[A-Z][\w’'.-]*\s+){0,4}[A-Z][\w’'.-]*|"
+    r"(?:[Tt]he|[Aa]n?)\s+(?:[\w-]+\s+){0,2}[a-z]+)"
+    r"(?=,\s|\s+(?:[a-z]+ly\s+)?(?:[a-z]+(?:ed|s)|did|does|do|had|has|was|is|will|would|"
+    r"could|can|took|made|met|went|gave|held|got|spoke|ran|sat|won|lost|shook|kept|left|"
+    r"began|wrote|said|told|thought)\b)"
+)
+_COORDINATED = re.compile(r"(?:,\s*|\s)(?:and|but|then|and\s+then|but\s+also|and\s+also)\s+$")
+
+
+def coordinated_source(sentence: str, cue_start: int) -> Span | None:
+    """The subject of the clause a cue is coordinated to: "X did A and said B" -> X."""
+    left = sentence[:cue_start]
+    adverbs = _ADVERBS.search(left)
+    if adverbs:
+        left = left[: adverbs.start()]
+    if not _COORDINATED.search(left):
+        return None
+    for match in _CLAUSE_SUBJECT.finditer(left):
+        words = match["s"]
+        if not _patterns().cue.fullmatch(words.split()[-1]):
+            return match.span("s")
+    return None
 
 
 def cut_nested(found: list[Attribution], text: str) -> None:

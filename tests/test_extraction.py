@@ -319,3 +319,51 @@ def test_ceasefire_page_furniture_yields_nothing(ceasefire):
     furniture = text.index("Ask me anything")
     spans = extraction.attributions["cue"].struct.field("spans").to_list()
     assert all(pieces[0][0] < furniture for pieces in spans)
+
+
+def test_a_cue_coordinated_to_an_earlier_verb_takes_the_clause_subject():
+    text = "Mayor Ann Cole toured the bridge on Friday and said the repairs were finished."
+    found = only(text)
+    assert found["source"]["spans"] == [span(text, "Mayor Ann Cole")]
+    assert found["cue"]["spans"] == [span(text, "said")]
+    assert found["content"]["spans"] == [span(text, "the repairs were finished")]
+
+
+def test_a_source_may_open_with_adjectives_before_a_title():
+    text = "On Sunday, former Governor Tom Reed said the toll was too high."
+    found = only(text)
+    assert found["source"]["spans"] == [span(text, "former Governor Tom Reed")]
+    assert found["content"]["spans"] == [span(text, "the toll was too high")]
+
+
+def test_called_with_a_quoted_label_is_an_evaluation():
+    text = "Senator Jane Park called the plan “a costly mistake.”"
+    found = only(text)
+    assert found["source"]["spans"] == [span(text, "Senator Jane Park")]
+    assert found["cue"]["spans"] == [span(text, "called")]
+    assert found["content"]["spans"] == [span(text, "the plan “a costly mistake.”")]
+
+
+def test_asked_opens_the_question_put_to_a_source():
+    text = "Asked whether the bridge was safe, the engineer said it was."
+    found = extract_articles(articles(text)).attributions.to_dicts()
+    asked = found[0]
+    assert asked["source"] is None
+    assert asked["cue"]["spans"] == [span(text, "Asked")]
+    assert asked["content"]["spans"] == [span(text, "whether the bridge was safe")]
+
+
+def test_an_outlet_or_a_poll_reports_without_that():
+    text = (
+        "The Daily Planet reported the bridge would close. The poll shows Cole ahead by ten points."
+    )
+    found = extract_articles(articles(text)).attributions.to_dicts()
+    assert [f["source"]["text"] for f in found] == ["The Daily Planet", "The poll"]
+    assert found[0]["content"]["spans"] == [span(text, "the bridge would close")]
+    assert found[1]["content"]["spans"] == [span(text, "Cole ahead by ten points")]
+
+
+def test_a_speaker_in_the_first_or_second_person_is_left_out():
+    text = "“I think you said the bridge was safe,” Cole said."
+    found = only(text)
+    assert found["source"]["text"] == "Cole"
