@@ -16,12 +16,20 @@ import polars as pl
 
 from extraction import attributions as finder
 from extraction import links as linker
-from extraction import sources
+from extraction import sources, stories
 from warehouse import identity
 
-__all__ = ["Extraction", "extract_articles", "DEFAULT_LINK_THRESHOLD"]
+__all__ = [
+    "Extraction",
+    "extract_articles",
+    "DEFAULT_LINK_THRESHOLD",
+    "DEFAULT_STORY_WINDOW_DAYS",
+    "DEFAULT_STORY_SIMILARITY",
+]
 
 DEFAULT_LINK_THRESHOLD = 0.7
+DEFAULT_STORY_WINDOW_DAYS = stories.DEFAULT_WINDOW_DAYS
+DEFAULT_STORY_SIMILARITY = stories.DEFAULT_SIMILARITY
 _ROLE = pl.Struct({"text": pl.String, "spans": pl.List(pl.List(pl.Int64))})
 _PRONOUNS = ["he", "she", "they", "we", "i", "it", "you"]
 
@@ -65,6 +73,7 @@ def _found(article: dict) -> list[dict]:
                 "outlet": who["outlet"],
                 "published_at": article["published_at"],
                 "story": article.get("story"),
+                "link_story": article.get("link_story"),
                 "url": article.get("url"),
                 "sentence": text[attribution.sentence[0] : attribution.sentence[1]],
                 "sentence_start": attribution.sentence[0],
@@ -90,6 +99,7 @@ _SCHEMA = {
     "outlet": pl.String,
     "published_at": pl.String,
     "story": pl.String,
+    "link_story": pl.String,
     "url": pl.String,
     "sentence": pl.String,
     "sentence_start": pl.Int64,
@@ -145,15 +155,27 @@ def _identified(raw: pl.DataFrame) -> pl.DataFrame:
 
 
 def extract_articles(
-    articles: pl.DataFrame, *, link_threshold: float = DEFAULT_LINK_THRESHOLD
+    articles: pl.DataFrame,
+    *,
+    link_threshold: float = DEFAULT_LINK_THRESHOLD,
+    story_window_days: float = DEFAULT_STORY_WINDOW_DAYS,
+    story_similarity: float = DEFAULT_STORY_SIMILARITY,
 ) -> Extraction:
     """Attributions, claims, outcomes and links for review found in `articles` (columns
-    article_id, published_at, outlet, text; optional story, url). A link whose confidence is
-    at least `link_threshold` becomes an outcome; a weaker one is kept in `links`."""
-    wanted = ["article_id", "published_at", "outlet", "text", "story", "url"]
+    article_id, published_at, outlet, text; optional title, story, url). A link whose
+    confidence is at least `link_threshold` becomes an outcome; a weaker one is kept in
+    `links`. Answers link to claims of the same story: the one given, else one inferred from
+    articles at most `story_window_days` apart whose TF-IDF cosine similarity reaches
+    `story_similarity` (extraction/stories.py)."""
+    wanted = ["article_id", "published_at", "outlet", "text", "title", "story", "url"]
     present = articles.with_columns(
         [pl.lit(None, dtype=pl.String).alias(c) for c in wanted if c not in articles.columns]
     ).select(pl.col(wanted).cast(pl.String))
+    present = present.with_columns(
+        link_story=stories.infer(
+            present, window_days=story_window_days, similarity=story_similarity
+        )
+    )
     columns: dict[str, list] = {name: [] for name in _SCHEMA}
     for article in present.iter_rows(named=True):
         for row in _found(article):

@@ -1,13 +1,12 @@
-"""Later denials, contradictions and confirmations linked to the claims they answer.
-
-An attribution answers an earlier claim (earlier in the same article, or in an earlier article
-of the same story) when its cue denies or confirms ("categorically denied", "confirmed") or its
-content says an earlier statement is false ("said that was not true"), and something points to
-the claim: whose claims it names ("the Palestinian official's claims"), the claim's words
-repeated, or a back-reference ("denied the report") to the latest claim of someone else. The
-event is `denied` (or `confirmed`) when the answer comes from the claim's subject or its own
-source, `contradicted` (or `corroborated`) from anyone else. Each link has a confidence; a
-sentence that is only negative and points to nothing ("police said nobody was hurt") is none.
+"""Later denials, contradictions and confirmations linked to the claims they answer. An attribution
+answers an earlier claim (earlier in the same article, or in an earlier article of the same
+story, given or inferred by stories.py) when its cue denies or confirms ("categorically denied",
+"confirmed") or its content says an earlier statement is false ("said that was not true"), and
+something points to the claim: whose claims it names ("the Palestinian official's claims"), the
+claim's words repeated, or a back-reference ("denied the report") to the latest claim of someone
+else. The event is `denied` (or `confirmed`) when the answer comes from the claim's subject or
+its own source, `contradicted` (or `corroborated`) from anyone else. Each link has a confidence;
+a sentence that is only negative and points to nothing ("police said nobody was hurt") is none.
 """
 
 from __future__ import annotations
@@ -78,8 +77,8 @@ def find(attributions: pl.DataFrame, owner_keys: dict[str, str | None]) -> pl.Da
     related: dict[tuple[str, str], list[tuple[int, dict]]] = {}
     for index, row in enumerate(rows):
         related.setdefault(("article", row["article_id"]), []).append((index, row))
-        if row["story"]:
-            related.setdefault(("story", row["story"]), []).append((index, row))
+        if row["link_story"]:
+            related.setdefault(("story", row["link_story"]), []).append((index, row))
     for index, answer in enumerate(rows):
         content = answer["content_text"] or ""
         family = answer["family"]
@@ -90,8 +89,8 @@ def find(attributions: pl.DataFrame, owner_keys: dict[str, str | None]) -> pl.Da
         agrees = family == "confirmation" or (family != "denial" and not negative)
         # A source does not answer itself; an answer is not itself answered here.
         nearby = related[("article", answer["article_id"])]
-        if answer["story"]:
-            nearby = related[("story", answer["story"])]
+        if answer["link_story"]:
+            nearby = related[("story", answer["link_story"])]
         earlier = [
             claim
             for at, claim in nearby
@@ -127,7 +126,7 @@ def find(attributions: pl.DataFrame, owner_keys: dict[str, str | None]) -> pl.Da
 def _same_story(claim: dict, answer: dict) -> bool:
     if claim["article_id"] == answer["article_id"]:
         return claim["cue_start"] < answer["cue_start"]
-    return bool(claim["story"]) and claim["story"] == answer["story"]
+    return bool(claim["link_story"]) and claim["link_story"] == answer["link_story"]
 
 
 def _targets(answer: dict, earlier: list[dict], owner: str | None) -> list[tuple[dict, float]]:

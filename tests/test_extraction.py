@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from extraction import extract_articles, sentences
+from extraction import extract_articles, sentences, stories
 from extraction.cues import inflections
 
 CEASEFIRE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "ceasefire-article.txt"
@@ -228,8 +228,8 @@ def test_a_denial_by_the_claims_subject_is_denied_across_articles_of_a_story():
             "by": "Dana Whitfield",
         }
     ]
-    apart = extract_articles(articles(first, later, story=None))
-    assert apart.outcomes.height == 0  # no story: articles are not linked
+    apart = extract_articles(articles(first, later).with_columns(story=pl.Series(["x", "y"])))
+    assert apart.outcomes.height == 0  # two stories given: the articles are not linked
 
 
 def test_a_confirmation_corroborates():
@@ -367,3 +367,41 @@ def test_a_speaker_in_the_first_or_second_person_is_left_out():
     text = "“I think you said the bridge was safe,” Cole said."
     found = only(text)
     assert found["source"]["text"] == "Cole"
+
+
+BRIDGE = (
+    "An engineer at Harbor Works told the Riverside Courier that the Elm Street bridge over the "
+    "Calder River had failed its safety inspection. The Elm Street bridge carries commuters."
+)
+BRIDGE_DENIAL = (
+    "Mayor Ann Cole denied that the Elm Street bridge had failed its safety inspection. The "
+    "Calder River crossing is sound, the mayor's office said."
+)
+UNRELATED = (
+    "A chef at the Blue Lantern told the Hillside Gazette that the new menu would feature "
+    "mushrooms. Diners applauded the autumn dishes."
+)
+
+
+def test_stories_are_inferred_from_shared_names_and_words_within_a_window():
+    frame = articles(BRIDGE, BRIDGE_DENIAL, UNRELATED, story=None)
+    assert stories.infer(frame).to_list() == ["inferred:a0", "inferred:a0", "inferred:a2"]
+    later = frame.with_columns(published_at=pl.Series(["2025-06-01", "2025-06-20", "2025-06-03"]))
+    assert stories.infer(later, window_days=7).to_list() == [
+        "inferred:a0",
+        "inferred:a1",
+        "inferred:a2",
+    ]
+    given = frame.with_columns(story=pl.Series(["bridge", None, None]))
+    assert stories.infer(given).to_list()[0] == "bridge"
+
+
+def test_a_denial_links_to_the_claim_of_an_inferred_story():
+    extraction = extract_articles(articles(BRIDGE, BRIDGE_DENIAL, UNRELATED, story=None))
+    assert extraction.outcomes.select("claim_id", "event", "by").to_dicts() == [
+        {"claim_id": f"a0#{BRIDGE.index('told')}", "event": "contradicted", "by": "Ann Cole"}
+    ]
+    chef = extraction.claims.filter(pl.col("article_id") == "a2")["claim_id"].to_list()
+    assert chef and not set(chef) & set(extraction.outcomes["claim_id"].to_list())
+    alone = extract_articles(articles(BRIDGE, BRIDGE_DENIAL, story=None), story_window_days=0)
+    assert alone.outcomes.height == 0  # a day apart, outside a window of none
