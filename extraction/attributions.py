@@ -49,6 +49,11 @@ _DOCUMENT = re.compile(
 )
 _CALLED = {"call", "called", "calls", "calling", "label", "labeled", "labelled", "dubbed"}
 _QUOTE_AHEAD = re.compile(r"^\s+[^“”\"]{1,80}?[“\"]")
+# A clause after a belief verb without "that" ("he thinks the plan will fail", "wants to win").
+_CLAUSE_AHEAD = re.compile(
+    r"^\s+(?:(?:the|a|an|he|she|they|it|we|this|there|his|her|their|[A-Z][\w’'-]+)\s+[\w’'-]+"
+    r"\s+\w|to\s+[a-z]+\s+\w)"
+)
 _ASKED = re.compile(r"^(?P<cue>Asked)\s+(?P<content>[^,]{3,200}?(?:,[”\"’]|(?=,)))")
 _STRICT_FAMILIES = ("cognition", "report", "confirmation")
 _LOOSE_STRICT = {"call", "called", "calls", "calling", "see", "sees", "saw", "seen"}
@@ -309,7 +314,12 @@ def _verb(sentence: str, start: int, end: int, match: re.Match) -> Attribution |
     words = sentence[source[0] : source[1]]
     named = all(w[:1].isupper() for w in words.split()[1:]) and words[:1].isupper()
     called = match["cue"].split()[-1] in _CALLED and _QUOTE_AHEAD.match(right)
-    if strict and (family == "report" and (named or _DOCUMENT.search(words)) or called):
+    believes = (
+        family == "cognition"
+        and (named or words.lower() in ("he", "she", "they", "who"))
+        and _CLAUSE_AHEAD.match(right)
+    )
+    if strict and (family == "report" and (named or _DOCUMENT.search(words)) or called or believes):
         strict = False  # "CNN reported A", "the poll shows A", "called the plan “a disaster”"
     that = _THAT.match(right)
     if that:

@@ -263,6 +263,9 @@ def follow_quotes(text: str, attribution: Attribution) -> None:
             attribution.content[-1] = (last[0], close + 1)
             attribution.consumed.append((last[1], close + 1))
             return
+        if close < 0 and attribution.form != "direct" and opening != closing:
+            _next_paragraphs(text, attribution, opening, closing, line_end)
+            return
     if attribution.form != "direct":
         return
     resume = re.compile(r"[ \t]*[“\"]").match(text, attribution.sentence[1])
@@ -277,6 +280,27 @@ def follow_quotes(text: str, attribution: Attribution) -> None:
         return
     attribution.content.append((begin, close + 1))
     attribution.consumed.append((begin, close + 1))
+
+
+def _next_paragraphs(text, attribution, opening, closing, line_end) -> None:
+    """A quotation left open at the end of its paragraph goes on in the next paragraphs that
+    open with a quotation mark (the newspaper convention), each a piece, until one closes."""
+    last = attribution.content[-1]
+    pieces = [(last[0], len(text[:line_end].rstrip()))]
+    for _ in range(6):
+        begin = len(text) - len(text[line_end:].lstrip())
+        if text[begin : begin + 1] != opening:
+            break
+        line_end = text.find("\n", begin)
+        line_end = len(text) if line_end < 0 else line_end
+        close = text.find(closing, begin + 1, line_end)
+        pieces.append((begin, close + 1 if close >= 0 else len(text[:line_end].rstrip())))
+        if close >= 0:
+            break
+    if len(pieces) == 1 or text.find(closing, pieces[-1][0] + 1, pieces[-1][1]) < 0:
+        return  # never closed: not a quotation carried over paragraphs
+    attribution.content[-1:] = pieces
+    attribution.consumed.extend(pieces)
 
 
 def _patterns():

@@ -405,3 +405,23 @@ def test_a_denial_links_to_the_claim_of_an_inferred_story():
     assert chef and not set(chef) & set(extraction.outcomes["claim_id"].to_list())
     alone = extract_articles(articles(BRIDGE, BRIDGE_DENIAL, story=None), story_window_days=0)
     assert alone.outcomes.height == 0  # a day apart, outside a window of none
+
+
+def test_a_quotation_left_open_goes_on_in_the_next_paragraph():
+    text = (
+        "Bridge reopens\n\nMayor Ann Cole said: “The bridge is safe. We checked it twice.\n\n"
+        "“Nobody should worry about the crossing.”\n\nTraffic resumed."
+    )
+    found = only(text)
+    assert found["source"]["spans"] == [span(text, "Mayor Ann Cole")]
+    assert found["content"]["spans"] == [
+        span(text, "“The bridge is safe. We checked it twice."),
+        span(text, "“Nobody should worry about the crossing.”"),
+    ]
+
+
+def test_a_belief_verb_without_that_after_a_name_or_pronoun():
+    text = "Ann Cole believes the bridge will last another decade."
+    found = only(text)
+    assert found["cue"]["spans"] == [span(text, "believes")]
+    assert found["content"]["spans"] == [span(text, "the bridge will last another decade")]
