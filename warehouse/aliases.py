@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 from warehouse import identity
 from warehouse.connection import fetch_frame, transaction
 from warehouse.errors import BadInput
-from warehouse.ingest import refresh_identities
+from warehouse.refresh import refresh_identities
 
 
 def _key(name: str, *, outlet: bool) -> str:
@@ -71,7 +71,8 @@ def add_alias(
             {"kind": kind, "alias_key": alias_key, "target": target_key, "name": name},
         )
         con.execute(
-            "insert into source_aliases values ($kind, $alias, $alias_key, $name, $target, now()::timestamp)",
+            "insert into source_aliases "
+            "values ($kind, $alias, $alias_key, $name, $target, now()::timestamp)",
             {
                 "kind": kind,
                 "alias": alias,

@@ -9,58 +9,30 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
 
 import duckdb
-import polars as pl
 
+from warehouse.database import fetch_frame, register_frame, sql_text, transaction
 from warehouse.errors import NoWarehouse, WarehouseBusy
+from warehouse.migrations import MIGRATIONS_TABLE, migrate, migration_files, pending_migrations
 
-MIGRATIONS_TABLE = "schema_migrations"
-
-
-def fetch_frame(con: duckdb.DuckDBPyConnection, query: str, params: dict | None = None):
-    """A query's result as a Polars frame, passed through the Arrow C stream interface
-    (DuckDB's own `.pl()` goes through a pyarrow table, and loading pyarrow costs a process
-    0.1 s)."""
-    return pl.DataFrame(con.sql(query, params=params))
-
-
-class _ArrowStream:
-    """A Polars frame as DuckDB reads it through the Arrow C stream interface (DuckDB reads
-    a Polars frame itself through a pyarrow table: see fetch_frame)."""
-
-    def __init__(self, frame: pl.DataFrame) -> None:
-        self._frame = frame
-
-    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
-        return self._frame.__arrow_c_stream__(requested_schema)
-
-
-def register_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
-    """Make Polars `frame` readable as the view `name` (con.unregister(name) when done)."""
-    con.register(name, _ArrowStream(frame))
-
-
-def sql_text(name: str) -> str:
-    """The text of `warehouse/sql/<name>`."""
-    return resources.files("warehouse").joinpath("sql", name).read_text(encoding="utf-8")
-
-
-@contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """All or nothing: the block's writes are committed when it ends, rolled back if it
-    raises (and the error raised again)."""
-    con.execute("begin")
-    try:
-        yield con
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+# Re-exported: the rest of the package and its tests open the warehouse and run SQL through
+# this module.
+__all__ = [
+    "MIGRATIONS_TABLE",
+    "connect_read",
+    "connect_write",
+    "fetch_frame",
+    "in_utc",
+    "migrate",
+    "migration_files",
+    "open_read_only",
+    "pending_migrations",
+    "register_frame",
+    "sql_text",
+    "transaction",
+]
 
 
 def in_utc(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
@@ -124,64 +96,7 @@ def connect_read(
     if pending_migrations(con):
         con.close()
         raise NoWarehouse(
-            f"the warehouse {path} is from an older trackrecord: run `trackrecord init` to migrate it"
+            f"the warehouse {path} is from an older trackrecord: "
+            "run `trackrecord init` to migrate it"
         )
     return con
-
-
-def migration_files() -> list[tuple[int, str]]:
-    """The numbered migrations shipped with the package, in order."""
-    names = [
-        entry.name
-        for entry in resources.files("warehouse").joinpath("sql").iterdir()
-        if entry.name[:3].isdigit() and entry.name.endswith(".sql")
-    ]
-    return sorted((int(name[:3]), name) for name in names)
-
-
-def pending_migrations(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
-    exists = con.execute(
-        "select count(*) from information_schema.tables where table_name = $name",
-        {"name": MIGRATIONS_TABLE},
-    ).fetchall()[0][0]
-    applied: set[int] = set()
-    if exists:
-        applied = {
-            row[0] for row in con.execute(f"select version from {MIGRATIONS_TABLE}").fetchall()
-        }
-    return [(version, name) for version, name in migration_files() if version not in applied]
-
-
-def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply the migrations the ledger lacks, each in its own transaction. Safe to repeat."""
-    con.execute(
-        f"create table if not exists {MIGRATIONS_TABLE} "
-        "(version integer primary key, name varchar not null, applied_at timestamp not null)"
-    )
-    applied = []
-    for version, name in pending_migrations(con):
-        with transaction(con):
-            con.execute(sql_text(name))
-            con.execute(
-                f"insert into {MIGRATIONS_TABLE} values ($version, $name, now()::timestamp)",
-                {"version": version, "name": name},
-            )
-        applied.append(name)
-    if any(name in _REIDENTIFY_AFTER for name in applied):
-        _reidentify(con)
-    return applied
-
-
-# Migrations after which every claim's source must be identified again. 004 keeps one key per
-# spelling (the latest loaded), so a claim loaded under an older trackrecord's identity rules
-# may point to a source its spelling no longer names.
-_REIDENTIFY_AFTER = {"004_spellings.sql"}
-
-
-def _reidentify(con: duckdb.DuckDBPyConnection) -> None:
-    """Point every claim to its source as the stored spellings and aliases identify it, and
-    rebuild `sources` and `outlets`: once all migrations are in, on the schema they made."""
-    from warehouse.ingest import refresh_identities  # ingest builds on this module
-
-    with transaction(con):
-        refresh_identities(con)

@@ -46,6 +46,7 @@ import polars as pl
 from warehouse import identity
 from warehouse.connection import fetch_frame, register_frame, sql_text, transaction
 from warehouse.errors import BadInput
+from warehouse.refresh import refresh_identities
 
 CLAIM_FIELDS = [
     "claim_id",
@@ -929,13 +930,10 @@ def ingest(
 
     with nullcontext() if dry_run else transaction(con):
         note("merging")
-        rekeyed = not dry_run and _rekeys_spellings(con)
         counts = _merge(con, outcome_repeats, dry_run=dry_run)
         if not dry_run:
             note("updating sources and outlets")
-            # New and changed claims are written with their sources' ids; the claims already
-            # stored keep theirs unless this ingest identifies one of their spellings anew.
-            refresh_identities(con, repoint=rekeyed)
+            refresh_identities(con)
             note("committing")
     for key, value in counts.items():
         setattr(report, key, value)
@@ -1112,30 +1110,3 @@ def _merge(
         con.execute(text, {k: v for k, v in params.items() if f"${k}" in text})
     counts = fetch_frame(con, "select * from ingest_counts").row(0, named=True)
     return {name: int(value or 0) for name, value in counts.items()}
-
-
-def _rekeys_spellings(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether this ingest gives a stored spelling of a source or outlet another key than it
-    had (the identity rules of an older trackrecord): the claims already stored with that
-    spelling must then be pointed to the source it names now. Call before the merge."""
-    return con.execute("""
-        select exists (
-            select 1 from source_identities as i
-            join main.source_spellings as s on s.source = i.source and s.source_kind = i.kind
-            where s.source_key <> i.source_key
-        ) or exists (
-            select 1 from outlet_identities as i
-            join main.outlet_spellings as s using (outlet)
-            where s.outlet_key <> i.outlet_key
-        )""").fetchall()[0][0]
-
-
-def refresh_identities(con: duckdb.DuckDBPyConnection, *, repoint: bool = True) -> None:
-    """Rebuild the `sources` and `outlets` tables; with `repoint`, first recompute the
-    source_id of every claim whose identity changed (after an alias was added or removed, a
-    spelling keyed anew, or migration 004).
-    Call inside a transaction."""
-    for statement in sql_text("refresh_identities.sql").split(";\n"):
-        text = statement.strip()
-        if text and (repoint or not text.startswith("update main.claims")):
-            con.execute(text)

@@ -1,9 +1,9 @@
 -- 001: claims, outcomes, identities, aliases, quarantine, runs and scores.
 
--- Free text, ids and an opaque hash gain little from compression and cost a third of the time
--- it takes to write a million claims and their outcomes: stored as they are (a storage choice
--- only; 109 MB -> 175 MB at a million claims). The same holds for the claim ids every run
--- writes to claim_score_rows (0.05 s of publishing a million claims' scores).
+-- Free text, ids and an opaque hash gain little from compression and cost much of the time it
+-- takes to write claims and outcomes: stored as they are (a storage choice only; the file is
+-- larger). The same holds for the claim ids every run writes to claim_score_rows
+-- (benchmarks/RESULTS.md).
 create table claims (
     claim_id      varchar not null using compression uncompressed,
     published_at  timestamp not null,      -- UTC
@@ -39,7 +39,7 @@ create table outcomes (
 
 -- One row per identity: a named person or body, or an anonymous descriptor @ outlet. Rebuilt by
 -- every ingest, through the write-ahead log: stored uncompressed, its checkpoint as the ingest
--- ends takes 0.05 s less at a million claims (60k sources).
+-- ends is shorter.
 create table sources (
     -- identity_key: named:<name> | anonymous:<descriptor>@<outlet>; source: display name;
     -- outlet: anonymous identities' own

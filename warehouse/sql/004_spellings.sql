@@ -3,14 +3,14 @@
 --
 -- The identity rules (warehouse.identity) make a source's key and display name from its
 -- spelling and kind alone, an outlet's from its spelling, a subject's key from its spelling.
--- Kept on every claim, these five columns of repeated text cost a quarter of the time it
--- takes to write a million claims (0.25-0.3 s); a claim now finds them through its source
--- (with source_kind), outlet and subject. Each ingest writes the spellings of the claims it
+-- Kept on every claim, these five columns of repeated text cost a good part of the time it
+-- takes to write claims; a claim now finds them through its source (with source_kind), outlet
+-- and subject. Each ingest writes the spellings of the claims it
 -- loads, as its rules identify them.
 --
 -- Stored uncompressed: these few hundred thousand rows at most go through the write-ahead log
--- and are checkpointed as the ingest ends, where analysing them for compression takes 0.1 s
--- (140k spellings at a million claims), for 5 MB saved.
+-- and are checkpointed as the ingest ends, where analysing them for compression costs more
+-- time than the little space it saves.
 create table source_spellings (
     -- as given in claims.source, and claims.source_kind (named | anonymous)
     source       varchar not null using compression uncompressed,

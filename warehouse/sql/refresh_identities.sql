@@ -1,49 +1,43 @@
--- Resolve every claim's identity through the alias table and rebuild sources and outlets.
--- Claims are counted once by how they name their source and outlet, and those few rows find
--- their keys and names (source_spellings, outlet_spellings); the rest works on them, not on
--- every claim.
+-- Resolve every stored claim's identity through its spellings and the alias table, and
+-- rebuild `sources` and `outlets` (aliases and ids: 007_macros.sql). Claims are counted once
+-- by how they name their source and outlet, and those few rows find their keys and names
+-- through the spellings (004_spellings.sql): the rest works on them, not on every claim.
 create or replace temp table claim_spellings as
 with counted as (
     select source, source_kind, outlet, count(*) as claims
     from main.claims
     group by all
+),
+final as (
+    select c.source_kind, s.source_key, o.outlet_key, s.source_name, o.outlet_name,
+           sum(c.claims) as claims
+    from counted as c
+    join main.source_spellings as s using (source, source_kind)
+    join main.outlet_spellings as o using (outlet)
+    group by all
 )
-select c.source_kind, s.source_key, o.outlet_key, s.source_name, o.outlet_name,
-       sum(c.claims) as claims
-from counted as c
-join main.source_spellings as s using (source, source_kind)
-join main.outlet_spellings as o using (outlet)
-group by all;
+select * from final;
 
 create or replace temp table resolved_identity as
-with source_alias as (
-    select alias_key, target_key, name from main.source_aliases where kind = 'source'
-),
-outlet_alias as (
-    select alias_key, target_key, name from main.source_aliases where kind = 'outlet'
-),
-combos as (
+with combos as (
     select distinct source_kind, source_key, outlet_key from claim_spellings
 ),
 resolved as (
-    select c.*,
-           coalesce(oa.target_key, c.outlet_key) as resolved_outlet_key,
-           case when c.source_kind = 'named' then coalesce(sa.target_key, c.source_key)
-                else c.source_key end as resolved_source_key,
-           sa.name as alias_name
-    from combos as c
-    left join outlet_alias as oa on oa.alias_key = c.outlet_key
-    left join source_alias as sa on c.source_kind = 'named' and sa.alias_key = c.source_key
+    select *,
+           aliased('outlet', outlet_key) as resolved_outlet_key,
+           case when source_kind = 'named' then aliased('source', source_key)
+                else source_key end as resolved_source_key,
+           identity_key_of(source_kind, source_key, outlet_key) as identity_key
+    from combos
 ),
 final as (
-    select *,
-           case when source_kind = 'named' then 'named:' || resolved_source_key
-                else 'anonymous:' || resolved_source_key || '@' || resolved_outlet_key
-           end as identity_key
-    from resolved
+    select *, source_id_of(identity_key) as source_id from resolved
 )
-select *, 'src-' || left(md5(identity_key), 12) as source_id from final;
+select * from final;
 
+-- Point every stored claim to the source its spellings and the aliases name now: after an
+-- alias was added or removed, a spelling keyed anew (an older trackrecord's rules), or
+-- migration 004. Claims whose source did not change are left as they are.
 update main.claims as c
 set source_id = r.source_id
 from main.source_spellings as s, main.outlet_spellings as o, resolved_identity as r
@@ -51,14 +45,12 @@ where s.source = c.source and s.source_kind = c.source_kind and o.outlet = c.out
   and r.source_kind = c.source_kind and r.source_key = s.source_key
   and r.outlet_key = o.outlet_key and c.source_id <> r.source_id;
 
+-- Rebuild `outlets` and `sources`. A display name is an alias's name, else the identity's
+-- own spelling, then the most frequent, then the first alphabetically: deterministic.
 delete from main.outlets;
 
 insert into main.outlets (outlet_key, outlet_id, outlet, claims)
-with outlet_alias as (
-    select target_key, min(name) as name
-    from main.source_aliases where kind = 'outlet' group by target_key
-),
-per_spelling as (
+with per_spelling as (
     select r.resolved_outlet_key as outlet_key, c.outlet_name,
            c.outlet_key = r.resolved_outlet_key as own_spelling, c.claims
     from claim_spellings as c
@@ -70,13 +62,12 @@ spellings as (
     group by outlet_key, outlet_name
 ),
 final as (
-    -- an alias's name, else the own spelling, then the most frequent, then alphabetical
     select s.outlet_key,
-           'out-' || left(md5(s.outlet_key), 12) as outlet_id,
+           outlet_id_of(s.outlet_key) as outlet_id,
            coalesce(a.name, s.outlet_name) as outlet,
            sum(s.claims) over (partition by s.outlet_key) as claims
     from spellings as s
-    left join outlet_alias as a on a.target_key = s.outlet_key
+    left join alias_names('outlet') as a on a.target_key = s.outlet_key
     qualify row_number() over (
         partition by s.outlet_key order by s.own_spelling desc, s.claims desc, s.outlet_name) = 1
 )
@@ -87,25 +78,21 @@ delete from main.sources;
 insert into main.sources (source_id, identity_key, source, kind, outlet, claims)
 with per_spelling as (
     select r.source_id, r.identity_key, r.source_kind as kind, r.resolved_outlet_key,
-           r.alias_name, c.source_name, c.source_key = r.resolved_source_key as own_spelling,
-           c.claims
+           r.resolved_source_key, c.source_name,
+           c.source_key = r.resolved_source_key as own_spelling, c.claims
     from claim_spellings as c
     join resolved_identity as r using (source_kind, source_key, outlet_key)
 ),
-named_alias as (
-    select target_key, min(name) as name
-    from main.source_aliases where kind = 'source' group by target_key
-),
 spellings as (
     select source_id, source_name, any_value(identity_key) as identity_key,
-           any_value(kind) as kind, any_value(resolved_outlet_key) as outlet_key,
+           any_value(kind) as kind, any_value(resolved_source_key) as source_key,
+           any_value(resolved_outlet_key) as outlet_key,
            bool_or(own_spelling) as own_spelling, sum(claims) as claims
     from per_spelling
     group by source_id, source_name
 ),
 grouped as (
-    -- the own spelling first, then the most frequent, then alphabetical: deterministic
-    select source_id, identity_key, kind, outlet_key, source_name as name,
+    select source_id, identity_key, kind, source_key, outlet_key, source_name as name,
            sum(claims) over (partition by source_id) as claims
     from spellings
     qualify row_number() over (
@@ -120,6 +107,6 @@ final as (
            g.claims
     from grouped as g
     left join main.outlets as o on o.outlet_key = g.outlet_key
-    left join named_alias as a on g.kind = 'named' and 'named:' || a.target_key = g.identity_key
+    left join alias_names('source') as a on g.kind = 'named' and a.target_key = g.source_key
 )
 select * from final;

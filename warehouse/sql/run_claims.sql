@@ -1,22 +1,15 @@
 -- The claims a run for $as_of sees: published on or before that day, identities resolved.
--- A claim's outlet and subject keys come from their spellings (004_spellings.sql).
-with outlet_alias as (
-    select alias_key, target_key from main.source_aliases where kind = 'outlet'
-),
-source_alias as (
-    select alias_key, target_key from main.source_aliases where kind = 'source'
-),
-visible as not materialized (
+-- A claim's outlet and subject keys come from their spellings (004_spellings.sql), aliases
+-- applied (007_macros.sql).
+with visible as not materialized (
     -- Read twice (outlet names, then the claims), not materialized: DuckDB would otherwise
     -- copy every visible claim, text and all, to read its outlet names.
     select * from main.claims where published_at::date <= $as_of
 ),
 -- Each spelling of an outlet with its key after aliases.
 outlets as (
-    select s.outlet, s.outlet_key, s.outlet_name,
-           coalesce(oa.target_key, s.outlet_key) as resolved_outlet_key
-    from main.outlet_spellings as s
-    left join outlet_alias as oa on oa.alias_key = s.outlet_key
+    select outlet, outlet_key, outlet_name, aliased('outlet', outlet_key) as resolved_outlet_key
+    from main.outlet_spellings
 ),
 -- Outlet names as spelled by the claims visible at $as_of (a later spelling never renames
 -- an earlier date's outlet); a name given in an alias wins. Claims are counted by spelling
@@ -31,10 +24,7 @@ outlet_spellings as (
 outlet_names as (
     select o.resolved_outlet_key, coalesce(a.name, o.outlet_name) as outlet
     from outlet_spellings as o
-    left join (
-        select target_key, min(name) as name from main.source_aliases
-        where kind = 'outlet' group by target_key
-    ) as a on a.target_key = o.resolved_outlet_key
+    left join alias_names('outlet') as a on a.target_key = o.resolved_outlet_key
     qualify row_number() over (
         partition by o.resolved_outlet_key order by o.canonical desc, o.claims desc, o.outlet_name) = 1
 ),
@@ -46,9 +36,8 @@ outlet_shown as (
     join outlet_names as n using (resolved_outlet_key)
 ),
 subjects as (
-    select s.subject, coalesce(sa.target_key, s.subject_key) as subject_key
-    from main.subject_spellings as s
-    left join source_alias as sa on sa.alias_key = s.subject_key
+    select subject, aliased('source', subject_key) as subject_key
+    from main.subject_spellings
 ),
 final as (
     select c.claim_id,

@@ -3,13 +3,7 @@
 -- `claims` (ingest keeps the others waiting in quarantine); the events of claims published
 -- after $as_of (only a misdated event can be) are dropped where the features number the
 -- claims (features.build), not by a join with every claim here.
-with outlet_alias as (
-    select alias_key, target_key from main.source_aliases where kind = 'outlet'
-),
-source_alias as (
-    select alias_key, target_key from main.source_aliases where kind = 'source'
-),
-visible as (
+with visible as (
     select o.*
     from main.outcomes as o
     where o."at"::date <= $as_of
@@ -28,15 +22,13 @@ labelled as (
            end::tinyint as label
     from visible
 ),
--- Who did it, folded, with aliases applied: once per spelling (006_by_spellings.sql), then
--- joined to the events.
+-- Who did it, folded, with aliases applied (007_macros.sql): once per spelling
+-- (006_by_spellings.sql), then joined to the events.
 bys as (
-    select s.by_kind, s."by",
-           case when s.by_kind = 'outlet' then coalesce(oa.target_key, s.by_key)
-                else coalesce(sa.target_key, s.by_key) end as by_key
-    from main.by_spellings as s
-    left join outlet_alias as oa on s.by_kind = 'outlet' and oa.alias_key = s.by_key
-    left join source_alias as sa on s.by_kind = 'person' and sa.alias_key = s.by_key
+    select by_kind, "by",
+           case when by_kind = 'outlet' then aliased('outlet', by_key)
+                else aliased('source', by_key) end as by_key
+    from main.by_spellings
 ),
 final as (
     select l.claim_id,
@@ -47,6 +39,6 @@ final as (
     from labelled as l
     left join bys as b
       on b."by" = l."by"
-     and b.by_kind = case when l.event = 'corroborated' then 'outlet' else 'person' end
+     and b.by_kind = by_kind_of(l.event)
 )
 select * from final

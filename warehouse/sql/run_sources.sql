@@ -18,10 +18,6 @@ with visible as (
 identities as (
     select source_id, identity_key, kind from main.sources
 ),
-named_alias as (
-    select target_key, min(name) as name
-    from main.source_aliases where kind = 'source' group by target_key
-),
 spellings as (
     select v.source_id, v.source_name, i.kind, i.identity_key,
            bool_or('named:' || v.source_key = i.identity_key) as canonical,
@@ -41,6 +37,7 @@ final as (
     select s.source_id, s.kind,
            case when s.kind = 'named' then coalesce(a.name, s.name) else s.name end as source
     from spelled as s
-    left join named_alias as a on s.kind = 'named' and 'named:' || a.target_key = s.identity_key
+    left join alias_names('source') as a
+      on s.kind = 'named' and 'named:' || a.target_key = s.identity_key
 )
 select * from final
