@@ -218,30 +218,26 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], dry_run: bool) -> None:
         trackrecord ingest 'inbox/*.jsonl.gz' --dry-run
     """
     from jobs.progress import step_reporter
-    from warehouse.connection import connect_read, migrate
-    from warehouse.ingest import check_inputs
+    from warehouse.connection import connect_read, in_utc, migrate
     from warehouse.ingest import ingest as ingest_files
+    from warehouse.inputs import check_inputs
 
     settings = settings_of(ctx)
-    files = check_inputs(
-        list(paths)
-    )  # a bad path or file fails here, before the warehouse is touched
+    # A bad path or file fails here, before the warehouse is touched.
+    files = check_inputs(list(paths))
     if dry_run:
         if settings.db.exists():
             con = connect_read(settings.db, busy_timeout=settings.busy_timeout)
         else:
-            con = duckdb.connect()
-            con.execute("set TimeZone = 'UTC'")
+            con = in_utc(duckdb.connect())
             migrate(con)
     else:
         con = connect_write_logged(settings)
-    try:
+    with con:
         # one step a file, then validating, merging, updating sources, committing
         steps = len(files) + 4
         with step_reporter(ctx.find_root().obj["log_format"], total=steps) as progress:
-            report = ingest_files(con, list(paths), dry_run=dry_run, progress=progress)
-    finally:
-        con.close()
+            report = ingest_files(con, files, dry_run=dry_run, progress=progress)
     click.echo(("dry run: " if dry_run else "") + report.summary())
 
 

@@ -1,12 +1,10 @@
 -- Claim rows typed, with why each is invalid (reason null = valid) and what loading it would
--- do. Every check is on the row alone, so rows are typed as they are read: the rows come from
--- DuckDB's JSON reader on one clean file, or from staged_rows for other files.
--- Identities join later, on the valid rows only (claim_rows in ingest_merge.sql).
+-- do. Every check is on the row alone, so rows are typed as they are read: file_rows is one
+-- clean JSON-lines file (ingest_json_file.sql) or the rows in staged_rows
+-- (ingest_staged_rows.sql). Identities join later, on the valid rows only
+-- (ingest_classify.sql).
 insert into staged_claims by name
-with file_rows as (
-    select * from __ROWS__
-),
-typed as (
+with typed as (
     select file_index, file, line, raw, pre_reason, fast, is_json, is_object,
            id_text(claim_id) as claim_id,
            nullif(trim(published_at), '') as published_raw,

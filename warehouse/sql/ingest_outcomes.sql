@@ -1,13 +1,13 @@
 -- Outcome rows typed, with why each is invalid (reason null = valid) and what loading it would
 -- do. The claims of this ingest are all staged (staged_claims) before any outcome, so every
--- check can be made as the rows are read: the rows come from DuckDB's JSON reader on one
--- clean file, or from staged_rows for other files and for the outcomes waiting in
--- quarantine (file_index -1). Who did it is folded once per spelling (by_identities, written
--- to by_spellings by the merge).
+-- check can be made as the rows are read: file_rows is one clean JSON-lines file
+-- (ingest_json_file.sql) or the rows in staged_rows (ingest_staged_rows.sql), which hold the
+-- outcomes waiting in quarantine as file_index -1. Who did it is folded once per spelling
+-- (by_identities, written to by_spellings by the merge).
 insert into staged_outcomes by name
 with all_rows as (
     select *, file_index = -1 as was_waiting
-    from __ROWS__
+    from file_rows
 ),
 typed as (
     select file_index, file, line, raw, pre_reason, fast, was_waiting, is_json, is_object,
@@ -22,7 +22,7 @@ typed as (
            nullif(trim(note), '') as note
     from all_rows
 ),
--- The claims this ingest loads (ingest_claim_changes.sql), then those already loaded.
+-- The claims this ingest loads (claim_changes), then those already loaded.
 known_claims as (
     select claim_id, published_at from claim_changes
     union all
@@ -37,7 +37,7 @@ checked as (
                when not is_object then 'not a JSON object: an outcome must be {"claim_id": ..., ...}'
                when t.claim_id is null then 'missing claim_id'
                when t.event is null then 'missing event'
-               when not list_contains($events, t.event)
+               when t.event not in ('confirmed', 'corroborated', 'denied', 'contradicted', 'retracted', 'rated')
                    then 'unknown event ''' || t.event || ''' (expected confirmed, corroborated, '
                         || 'denied, contradicted, retracted or rated)'
                when at_raw is null then 'missing at (the date of the event)'
@@ -47,7 +47,7 @@ checked as (
                     and (verdict_number < 0 or verdict_number > 1)
                    then 'verdict out of range: ''' || verdict || ''' (a number must be in [0, 1])'
                when t.event = 'rated' and verdict_number is null
-                    and not list_contains($verdicts, verdict)
+                    and verdict not in ('true', 'mostly-true', 'half-true', 'mostly-false', 'barely-true', 'false', 'pants-fire')
                    then 'unknown verdict ''' || verdict || ''' (expected true, mostly-true, '
                         || 'half-true, mostly-false, barely-true, false, pants-fire or a number in [0, 1])'
                when k.claim_id is null then $waiting

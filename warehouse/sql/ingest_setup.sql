@@ -23,15 +23,25 @@ create or replace temp macro id_text(given) as (
     nullif(case when ascii(given) > 32 and ascii(right(given, 1)) > 32 then given
                 else trim(given, ' ' || chr(9) || chr(10) || chr(13)) end, '')
 );
--- Staging for one ingest. staged_rows: rows of files that are not read straight into
--- staged_claims / staged_outcomes (see warehouse/ingest.py), every contract field as text.
+-- Staging for one ingest (warehouse/staging.py). Rows of text wait in staged_rows, every
+-- contract field as text, to be typed and checked into staged_claims or staged_outcomes; a
+-- clean JSON-lines file skips it (ingest_json_file.sql). raw_rows holds rows given as JSON
+-- text (JSON lines read line by line, Parquet rows, outcomes waiting in quarantine) until
+-- their fields are taken out (ingest_json_text.sql).
+create or replace temp table raw_rows (
+    file_index    integer,
+    file          varchar,
+    line          bigint,
+    raw           varchar,
+    pre_reason    varchar      -- set when the reader itself rejected the row (not UTF-8)
+);
 create or replace temp table staged_rows (
     file_index    integer,
     file          varchar,
     line          bigint,
-    raw           varchar,     -- the row as given (null for rows read by the fast JSON reader)
+    raw           varchar,     -- the row as given
     pre_reason    varchar,     -- set when the reader itself rejected the row (malformed CSV)
-    fast          boolean,     -- read by DuckDB's JSON reader: line numbers not yet trusted
+    fast          boolean default false,  -- read by DuckDB's JSON reader: no line, no raw
     is_json       boolean default true,
     is_object     boolean default true,
     claim_id varchar, published_at varchar, source varchar, source_kind varchar,
@@ -39,8 +49,7 @@ create or replace temp table staged_rows (
     url varchar, event varchar, "at" varchar, "by" varchar, verdict varchar, note varchar
 );
 -- Claim rows of this ingest, typed, with why each is invalid (reason null = valid) and what
--- loading it would do (change: new, same, changed). Clean JSON-lines files are read straight
--- into it; other files pass through staged_rows first (ingest_claims.sql).
+-- loading it would do (change: new, same, changed): ingest_claims.sql.
 create or replace temp table staged_claims (
     file_index        integer,
     file              varchar,
@@ -59,7 +68,8 @@ create or replace temp table staged_claims (
     url               varchar,
     reason            varchar,
     content_hash      ubigint,
-    change            varchar
+    change            varchar,
+    superseded        boolean default false  -- a later row of its id wins (ingest_last_claims.sql)
 );
 -- Outcome rows of this ingest (and those waiting in quarantine), typed, with a reason and a
 -- change, the same way (ingest_outcomes.sql).
@@ -79,5 +89,11 @@ create or replace temp table staged_outcomes (
     note          varchar,
     published_at  timestamp,
     reason        varchar,
-    change        varchar
+    change        varchar,
+    superseded    boolean default false  -- a later row of its key wins (ingest_last_outcomes.sql)
 );
+-- The claims and outcomes this ingest loads: one row per key.
+create or replace temp view claim_changes as
+select * from staged_claims where reason is null and not superseded;
+create or replace temp view outcome_changes as
+select * from staged_outcomes where reason is null and not superseded;
