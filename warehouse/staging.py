@@ -108,7 +108,7 @@ def stage(
         run_script(con, "ingest_json_text.sql")
     _type_staged_rows(con, kind)
 
-    repeats = con.execute(sql.repeats).fetchone()[0] > 0
+    repeats = con.execute(sql.repeats).fetchall()[0][0] > 0
     check = sql.bad_or_repeating_fast_files if repeats else sql.bad_fast_files
     reread = sorted(row[0] for row in con.execute(check).fetchall())
     if reread:
@@ -132,12 +132,17 @@ def _stage_json_file(
         "ingest_json_file.sql",
         {"path": _duckdb_path(file, index, workdir), "index": index, "file": str(file.path)},
     )
+    # Speed trick (pays in an ingest into a full warehouse: benchmarks/RESULTS.md): DuckDB
+    # guesses a JSON file holds few rows and would build its hash joins on the file's wide rows.
+    con.execute("set disabled_optimizers = 'build_side_probe_side'")
     try:
         run_script(con, _SQL[kind].typing, REASONS)
     except duckdb.InvalidInputException:
         return False  # the failed statement inserted nothing
     except duckdb.IOException as error:
         raise _unreadable(file, error) from error
+    finally:
+        con.execute("reset disabled_optimizers")
     return True
 
 
@@ -185,7 +190,9 @@ def _insert(
 
 
 def _type_staged_rows(con: duckdb.DuckDBPyConnection, kind: str) -> None:
-    """Type and check the rows waiting in staged_rows, then let them go."""
+    """Type and check the rows waiting in staged_rows, if any, then let them go."""
+    if not con.execute("select exists (select 1 from staged_rows)").fetchall()[0][0]:
+        return
     run_script(con, "ingest_staged_rows.sql")
     run_script(con, _SQL[kind].typing, REASONS)
     con.execute("delete from staged_rows")

@@ -4,17 +4,16 @@
 -- through the spellings (004_spellings.sql): the rest works on them, not on every claim.
 create or replace temp table claim_spellings as
 with counted as (
-    select source, source_kind, outlet, count(*) as claims
+    select source, source_kind, outlet, source_id, count(*) as claims
     from main.claims
     group by all
 ),
 final as (
-    select c.source_kind, s.source_key, o.outlet_key, s.source_name, o.outlet_name,
-           sum(c.claims) as claims
+    select c.source, c.source_kind, c.outlet, c.source_id, s.source_key, o.outlet_key,
+           s.source_name, o.outlet_name, c.claims
     from counted as c
     join main.source_spellings as s using (source, source_kind)
     join main.outlet_spellings as o using (outlet)
-    group by all
 )
 select * from final;
 
@@ -35,15 +34,17 @@ final as (
 )
 select * from final;
 
--- Point every stored claim to the source its spellings and the aliases name now: after an
--- alias was added or removed, a spelling keyed anew (an older trackrecord's rules), or
--- migration 004. Claims whose source did not change are left as they are.
+-- Point the stored claims whose spellings name another source now to it: after an alias was
+-- added or removed, a spelling keyed anew (an older trackrecord's rules), or migration 004.
 update main.claims as c
-set source_id = r.source_id
-from main.source_spellings as s, main.outlet_spellings as o, resolved_identity as r
-where s.source = c.source and s.source_kind = c.source_kind and o.outlet = c.outlet
-  and r.source_kind = c.source_kind and r.source_key = s.source_key
-  and r.outlet_key = o.outlet_key and c.source_id <> r.source_id;
+set source_id = moved.source_id
+from (
+    select s.source, s.source_kind, s.outlet, r.source_id
+    from claim_spellings as s
+    join resolved_identity as r using (source_kind, source_key, outlet_key)
+    where s.source_id <> r.source_id
+) as moved
+where c.source = moved.source and c.source_kind = moved.source_kind and c.outlet = moved.outlet;
 
 -- Rebuild `outlets` and `sources`. A display name is an alias's name, else the identity's
 -- own spelling, then the most frequent, then the first alphabetically: deterministic.
