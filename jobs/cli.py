@@ -7,124 +7,28 @@ failed, 2 bad input, 75 warehouse busy); `--debug` shows the traceback instead.
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import click
 import duckdb
 import polars as pl
 
-from jobs.config import Settings, load_settings
-from warehouse.errors import BadInput, TrackrecordError
-
-FORMATS = ["table", "csv", "json", "markdown"]
-
-
-class CommandError(click.ClickException):
-    """A TrackrecordError on its way out, one line, with its exit code."""
-
-    def __init__(self, message: str, exit_code: int):
-        super().__init__(message)
-        self.exit_code = exit_code
-
-    def show(self, file=None) -> None:
-        click.echo(f"trackrecord: error: {self.format_message()}", err=True)
-
-
-def settings_of(ctx: click.Context) -> Settings:
-    return ctx.find_root().obj["settings"]
-
-
-def output_option(function):
-    """Adds --format table|csv|json|markdown."""
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(FORMATS),
-        default="table",
-        show_default=True,
-        help="Output format.",
-    )(function)
-
-
-def echo_frame(frame, fmt: str) -> None:
-    from jobs.formatting import render
-
-    text = render(frame, fmt)
-    click.echo(text, nl=not text.endswith("\n"))
-
-
-def parse_day(value: str | None, name: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date like 2025-06-01", param_hint=name)
-
-
-def today_utc() -> date:
-    return datetime.now(UTC).date()
-
-
-def not_after_today(day: date, name: str) -> date:
-    """`day`, unless it is after today (UTC): the views show the run of the latest as-of
-    date, so one run dated in the future would hide every later nightly run."""
-    if day > today_utc():
-        raise click.BadParameter(
-            f"{day} is after today ({today_utc()}, UTC): a run scores what is known by its "
-            "date, and a later date would stand above every nightly run until then",
-            param_hint=name,
-        )
-    return day
-
-
-class TrackrecordGroup(click.Group):
-    """Turns library errors into one-line click errors carrying the contract's exit code."""
-
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        if not standalone_mode:
-            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
-        try:
-            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except click.UsageError as error:
-            # One line, as every other error: what is wrong and where the help is.
-            where = error.ctx.command_path if error.ctx else "trackrecord"
-            click.echo(
-                f"trackrecord: error: {error.format_message()} (see '{where} --help')", err=True
-            )
-            sys.exit(error.exit_code)
-        except click.ClickException as error:
-            error.show()
-            sys.exit(error.exit_code)
-        except click.Abort:
-            click.echo("trackrecord: aborted", err=True)
-            sys.exit(1)
-        sys.exit(code if isinstance(code, int) else 0)
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
-            raise
-        except Exception as error:
-            if (ctx.obj or {}).get("debug"):
-                raise
-            raise as_command_error(error) from error
-
-
-def as_command_error(error: Exception) -> CommandError:
-    if isinstance(error, TrackrecordError):
-        return CommandError(str(error), error.exit_code)
-    first = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    if isinstance(error, duckdb.Error):
-        return CommandError(f"warehouse: {first}", 1)
-    if isinstance(error, KeyboardInterrupt):
-        return CommandError("interrupted", 1)
-    return CommandError(f"{type(error).__name__}: {first} (rerun with --debug for details)", 1)
+from jobs.cli_alias import alias
+from jobs.cli_support import (
+    TrackrecordGroup,
+    connect_write_logged,
+    echo_frame,
+    not_after_today,
+    output_option,
+    parse_day,
+    settings_of,
+    today_utc,
+)
+from jobs.config import load_settings
+from warehouse.errors import BadInput
 
 
 @click.group(
@@ -194,12 +98,6 @@ def init(ctx: click.Context) -> None:
     con.close()
     state = "migrated" if existed else "created"
     click.echo(f"warehouse {state}: {settings.db} (schema version {migration_files()[-1][0]})")
-
-
-def connect_write_logged(settings: Settings):
-    from warehouse.connection import connect_write
-
-    return connect_write(settings.db, busy_timeout=settings.busy_timeout)
 
 
 @cli.command()
@@ -495,9 +393,8 @@ def explain(ctx: click.Context, source: str) -> None:
         if matches.height > 1:
             click.echo(f"{matches.height} sources match '{source}'; name one by its source_id:")
             for row in matches.head(30).iter_rows(named=True):
-                click.echo(
-                    f"  {row['source_id']}  {row['source']}  ({row['kind']}, {row['claims']} claims)"
-                )
+                what = f"{row['kind']}, {row['claims']} claims"
+                click.echo(f"  {row['source_id']}  {row['source']}  ({what})")
             ctx.exit(2)
         chosen = matches.row(0, named=True)
         claims = source_claims(con, chosen["source_id"], chosen["run_id"], chosen["as_of"])
@@ -574,7 +471,7 @@ def schedule(ctx: click.Context, style: str, at: str) -> None:
     try:
         schedules.parse_at(at)
     except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--at")
+        raise click.BadParameter(str(error), param_hint="--at") from error
     if style == "systemd":
         click.echo(schedules.systemd_units(executable, config, settings.db, at), nl=False)
     else:
@@ -606,138 +503,9 @@ def generate(n_claims: int, out_dir: str, seed: int) -> None:
     click.echo(", ".join(f"{k} {v}" for k, v in counts.items()) + f" -> {out_dir}", err=True)
 
 
-# ----------------------------------------------------------------------------- aliases
-
-
-@cli.group()
-def alias() -> None:
-    """Maintain aliases: merge spellings of a named source, or of an outlet.
-
-    Example:
-
-    \b
-        trackrecord alias suggest
-        trackrecord alias add "Steve Whitcoff" "Steve Witkoff"
-    """
-
-
-@alias.command("add")
-@click.argument("alias_name", metavar="ALIAS")
-@click.argument("name")
-@click.option("--outlet", is_flag=True, help="Alias an outlet rather than a source.")
-@click.pass_context
-def alias_add(ctx: click.Context, alias_name: str, name: str, outlet: bool) -> None:
-    """Make ALIAS mean NAME; existing claims are re-pointed at once.
-
-    Example:
-
-    \b
-        trackrecord alias add "Steve Whitcoff" "Steve Witkoff"
-        trackrecord alias add --outlet "ToI" "Times of Israel"
-    """
-    from warehouse.aliases import add_alias
-
-    con = connect_write_logged(settings_of(ctx))
-    try:
-        click.echo(add_alias(con, alias_name, name, outlet=outlet))
-    finally:
-        con.close()
-
-
-@alias.command("remove")
-@click.argument("alias_name", metavar="ALIAS")
-@click.option("--outlet", is_flag=True, help="Remove an outlet alias.")
-@click.pass_context
-def alias_remove(ctx: click.Context, alias_name: str, outlet: bool) -> None:
-    """Remove an alias; its claims go back to their own identity.
-
-    Example:
-
-    \b
-        trackrecord alias remove "Steve Whitcoff"
-    """
-    from warehouse.aliases import remove_alias
-
-    con = connect_write_logged(settings_of(ctx))
-    try:
-        click.echo(remove_alias(con, alias_name, outlet=outlet))
-    finally:
-        con.close()
-
-
-@alias.command("list")
-@output_option
-@click.pass_context
-def alias_list(ctx: click.Context, fmt: str) -> None:
-    """List the aliases.
-
-    Example:
-
-    \b
-        trackrecord alias list --format csv
-    """
-    from warehouse.aliases import list_aliases
-    from warehouse.connection import connect_read
-
-    settings = settings_of(ctx)
-    con = connect_read(settings.db, busy_timeout=settings.busy_timeout)
-    try:
-        frame = list_aliases(con)
-    finally:
-        con.close()
-    if frame.is_empty() and fmt == "table":
-        click.echo("no aliases")
-        return
-    echo_frame(frame, fmt)
-
-
-@alias.command("suggest")
-@click.option(
-    "--threshold",
-    type=click.FloatRange(0, 100),
-    default=80.0,
-    show_default=True,
-    help="Least similarity (0-100).",
-)
-@click.pass_context
-def alias_suggest(ctx: click.Context, threshold: float) -> None:
-    """Print likely same-person pairs among named sources, one per line, with a similarity and
-    claim counts. Nothing is merged: add the ones you agree with by `alias add`.
-
-    Example:
-
-    \b
-        trackrecord alias suggest --threshold 85
-    """
-    from warehouse.aliases import suggest_aliases
-    from warehouse.connection import connect_read
-
-    settings = settings_of(ctx)
-    con = connect_read(settings.db, busy_timeout=settings.busy_timeout)
-    try:
-        pairs = suggest_aliases(con, threshold=threshold)
-    finally:
-        con.close()
-    if pairs.is_empty():
-        click.echo("no likely aliases")
-        return
-    for row in pairs.iter_rows(named=True):  # one line per suggested pair (a handful)
-        similarity = f"{row['similarity']:.2f}"
-        click.echo(
-            f"{row['a']}  ~  {row['b']}  similarity {similarity}  "
-            f"claims {row['claims_a']} / {row['claims_b']}  ({row['why']})"
-        )
-
-
-# ----------------------------------------------------------------------------- entry point
+cli.add_command(alias)
 
 
 def main() -> None:
     """Console entry point."""
-    try:
-        cli(prog_name="trackrecord")
-    finally:
-        # The process is about to end: the objects it holds (modules, mostly) go with it, so
-        # the collector's last walk over every one of them at exit is skipped (a tenth of a
-        # second after a run).
-        gc.freeze()
+    cli(prog_name="trackrecord")
