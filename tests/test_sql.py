@@ -45,14 +45,11 @@ def shared(tmp_path_factory):
 
 
 def contents(db) -> dict[str, list[tuple]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
+    with duckdb.connect(str(db), read_only=True) as con:
         return {
             table: sorted(con.execute(f"select * from {table}").fetchall(), key=repr)
             for table in ("claims", "outcomes", "sources", "quarantine", "source_aliases")
         }
-    finally:
-        con.close()
 
 
 REFUSED = {
@@ -126,7 +123,10 @@ def test_a_syntax_error_is_one_line(shared):
     assert result.stderr.count("\n") == 1
 
 
-QUERY = "select claim_id, source, 2 as n, 0.5 as half, date '2025-05-29' as day from claims order by claim_id"
+QUERY = (
+    "select claim_id, source, 2 as n, 0.5 as half, date '2025-05-29' as day "
+    "from claims order by claim_id"
+)
 
 
 def test_select_as_csv_is_a_header_then_rows(shared):
