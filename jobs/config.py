@@ -38,6 +38,7 @@ DEFAULTS: dict = {
         "interval": 0.9,
     },
     "report": {"top": 25},
+    "extraction": {"link_threshold": 0.7, "story_window_days": 7, "story_similarity": 0.2},
 }
 
 
@@ -68,6 +69,15 @@ class Settings:
             "priors": self.priors(),
         }
 
+    def extraction_options(self) -> dict:
+        """Keyword arguments of `warehouse.article_ingest.ArticleOptions` from [extraction]."""
+        values = self.values["extraction"]
+        return {
+            "link_threshold": float(values["link_threshold"]),
+            "story_window_days": float(values["story_window_days"]),
+            "story_similarity": float(values["story_similarity"]),
+        }
+
     @property
     def busy_timeout(self) -> float:
         return float(self.values["warehouse"]["busy_timeout"])
@@ -90,6 +100,9 @@ _RANGES: dict[tuple[str, str], tuple[bool, float | None, float | None, str]] = {
     ("reliability", "unsettled_weight"): (False, 0, 1, "a weight in [0, 1]"),
     ("reliability", "interval"): (False, 0.01, 0.999, "a probability"),
     ("report", "top"): (True, 1, None, "rows"),
+    ("extraction", "link_threshold"): (False, 0, 1, "a confidence in [0, 1]"),
+    ("extraction", "story_window_days"): (False, 0, None, "days"),
+    ("extraction", "story_similarity"): (False, 0, 1, "a cosine similarity in [0, 1]"),
 }
 
 

@@ -2,7 +2,9 @@
 file is (its format from its name, its kind from its columns).
 
 Every path is checked before anything is written: a missing or unreadable path, or a file with
-neither the claim nor the outcome columns, raises BadInput (exit 2) and loads nothing.
+none of the claim, outcome or article columns, raises BadInput (exit 2) and loads nothing.
+An article file is told apart by its columns (`article_id` and `text`, no `source`); an
+.html/.htm page is always an article.
 """
 
 from __future__ import annotations
@@ -20,7 +22,16 @@ import polars as pl
 
 from warehouse.errors import BadInput
 
-FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
+FORMATS = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".html": "html",
+    ".htm": "html",
+}
+READABLE = ".jsonl, .ndjson, .csv, .parquet (each optionally .gz), .html or .htm"
+ARTICLE_COLUMNS = {"article_id", "text"}
 CLAIM_COLUMNS = {"published_at", "source", "outlet", "text"}
 OUTCOME_COLUMNS = {"event", "at"}
 # Lines of a JSON-lines file read to find its keys.
@@ -31,15 +42,22 @@ DELIMITERS = ",;\t|"
 
 @dataclass(frozen=True)
 class InputFile:
-    """One checked input file. `kind` is 'claims', 'outcomes', or None for a file with no
-    rows; `columns` are a CSV file's header in order, or the keys found in a JSON-lines or
-    Parquet file; `delimiter` is a CSV file's."""
+    """One checked input file. `kind` is 'claims', 'outcomes', 'articles', or None for a
+    file with no rows; `columns` are a CSV file's header in order, or the keys found in a
+    JSON-lines or Parquet file; `delimiter` is a CSV file's. `shown_as` is the file that
+    quarantine names for its rows when that is not `path`: the article file that claims
+    and outcomes extracted into a temporary file came from."""
 
     path: Path
     format: str
     kind: str | None
     columns: tuple[str, ...]
     delimiter: str = ","
+    shown_as: Path | None = None
+
+    @property
+    def label(self) -> str:
+        return str(self.shown_as or self.path)
 
     @property
     def gzipped(self) -> bool:
@@ -69,7 +87,7 @@ def resolve_paths(paths: list[str]) -> list[Path]:
             # truth in truth/, which is not input).
             found = sorted(p for p in path.iterdir() if p.is_file() and _format(p))
             if not found:
-                raise BadInput(f"no .jsonl, .ndjson, .csv or .parquet files in {given}")
+                raise BadInput(f"no {READABLE} files in {given}")
             files.extend(found)
         elif path.is_file():
             files.append(path)
@@ -99,10 +117,9 @@ def _format(path: Path) -> str | None:
 def _checked(path: Path) -> InputFile:
     format = _format(path)
     if format is None:
-        raise BadInput(
-            f"{path}: not a file type trackrecord reads (.jsonl, .ndjson, .csv "
-            "or .parquet, each optionally .gz)"
-        )
+        raise BadInput(f"{path}: not a file type trackrecord reads ({READABLE})")
+    if format == "html":
+        return InputFile(path, format, "articles", ())
     delimiter = ","
     try:
         if format == "csv":
@@ -117,9 +134,11 @@ def _checked(path: Path) -> InputFile:
 
 
 def _kind(columns: set[str], path: Path) -> str | None:
-    """'claims' or 'outcomes' from a file's columns; None for an empty file."""
+    """'claims', 'outcomes' or 'articles' from a file's columns; None for an empty file."""
     if not columns:
         return None
+    if ARTICLE_COLUMNS <= columns and "source" not in columns:
+        return "articles"
     claim_columns = CLAIM_COLUMNS & columns
     outcome_columns = OUTCOME_COLUMNS & columns
     # Outcome columns decide only when both are there or no claim column is: a claims file
@@ -132,7 +151,7 @@ def _kind(columns: set[str], path: Path) -> str | None:
         return "claims"
     raise BadInput(
         f"{path}: neither claim columns (claim_id, published_at, source, outlet, text) "
-        "nor outcome columns (claim_id, event, at) found"
+        "nor outcome columns (claim_id, event, at) nor article columns (article_id, text) found"
     )
 
 
@@ -177,7 +196,8 @@ def _json_keys(path: Path) -> tuple[str, ...]:
                 break
     if seen and not keys:
         raise BadInput(
-            f"{path}: no line is a JSON object (claims and outcomes are one JSON object per line)"
+            f"{path}: no line is a JSON object (claims, outcomes and articles are one JSON "
+            "object per line)"
         )
     return tuple(keys)
 

@@ -130,7 +130,7 @@ def _stage_json_file(
     run_script(
         con,
         "ingest_json_file.sql",
-        {"path": _duckdb_path(file, index, workdir), "index": index, "file": str(file.path)},
+        {"path": _duckdb_path(file, index, workdir), "index": index, "file": file.label},
     )
     # Speed trick (pays in an ingest into a full warehouse: benchmarks/RESULTS.md): DuckDB
     # guesses a JSON file holds few rows and would build its hash joins on the file's wide rows.
@@ -148,7 +148,7 @@ def _stage_json_file(
 
 def _stage_rows(con: duckdb.DuckDBPyConnection, index: int, file: InputFile, workdir: Path) -> None:
     """Add the rows of `file` to staged_rows, each with its line and raw text."""
-    params = {"index": index, "file": str(file.path)}
+    params = {"index": index, "file": file.label}
     try:
         if file.format == "csv":
             for frame in csv_rows(file):
