@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 
 from jobs.cli_alias import alias
+from jobs.cli_articles import extract, review
 from jobs.cli_support import (
     TrackrecordGroup,
     connect_write_logged,
@@ -103,24 +104,40 @@ def init(ctx: click.Context) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--dry-run", is_flag=True, help="Validate and report without writing anything.")
+@click.option("--outlet", help="The outlet of articles and pages that do not name one.")
+@click.option(
+    "--published-at", metavar="DATE", help="The date of articles and pages that give none."
+)
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], dry_run: bool) -> None:
-    """Load claim and outcome files (.jsonl, .ndjson, .csv, .parquet, also .gz; folders and
-    globs too). The kind of each file is told from its columns. Bad rows go to quarantine
-    with a reason; good rows load.
+def ingest(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    dry_run: bool,
+    outlet: str | None,
+    published_at: str | None,
+) -> None:
+    """Load claim, outcome and article files (.jsonl, .ndjson, .csv, .parquet, also .gz;
+    .html/.htm pages; folders and globs too). The kind of each file is told from its
+    columns; an article's claims and the events it reports are extracted and load like
+    claims and outcomes. Bad rows go to quarantine with a reason; good rows load.
 
     Example:
 
     \b
         trackrecord ingest data/claims.jsonl data/outcomes.csv
         trackrecord ingest 'inbox/*.jsonl.gz' --dry-run
+        trackrecord ingest page.html --outlet "Times of Israel" --published-at 2025-05-29
     """
     from jobs.progress import step_reporter
+    from warehouse.article_ingest import ArticleOptions
     from warehouse.connection import connect_read, in_utc, migrate
     from warehouse.ingest import ingest as ingest_files
     from warehouse.inputs import check_inputs
 
     settings = settings_of(ctx)
+    options = ArticleOptions(
+        **settings.extraction_options(), outlet=outlet, published_at=published_at
+    )
     # A bad path or file fails here, before the warehouse is touched.
     files = check_inputs(list(paths))
     if dry_run:
@@ -135,7 +152,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], dry_run: bool) -> None:
         # one step a file, then validating, merging, updating sources, committing
         steps = len(files) + 4
         with step_reporter(ctx.find_root().obj["log_format"], total=steps) as progress:
-            report = ingest_files(con, files, dry_run=dry_run, progress=progress)
+            report = ingest_files(con, files, dry_run=dry_run, progress=progress, articles=options)
     click.echo(("dry run: " if dry_run else "") + report.summary())
 
 
@@ -504,6 +521,8 @@ def generate(n_claims: int, out_dir: str, seed: int) -> None:
 
 
 cli.add_command(alias)
+cli.add_command(extract)
+cli.add_command(review)
 
 
 def main() -> None:

@@ -146,10 +146,13 @@ def extracted_inputs(batch: ArticleBatch, workdir: Path) -> list[InputFile]:
     return inputs
 
 
-def extract_files(paths: list[str], out_dir: Path, options: ArticleOptions) -> dict[str, int]:
+def extract_files(
+    paths: list[str], out_dir: Path, options: ArticleOptions
+) -> tuple[dict[str, int], pl.DataFrame]:
     """What an ingest of the article files named by `paths` would load, written to
-    out_dir/claims.jsonl, outcomes.jsonl and attributions.jsonl, and counted. Touches no
-    warehouse. Raises BadInput when no article could be read."""
+    out_dir/claims.jsonl, outcomes.jsonl and attributions.jsonl: the counts, and the rows
+    that could not be read (file, line, raw, reason). Touches no warehouse. Raises BadInput
+    when no article could be read."""
     files = check_inputs(paths)
     others = [str(file.path) for file in files if file.kind not in ("articles", None)]
     if others:
@@ -174,15 +177,15 @@ def extract_files(paths: list[str], out_dir: Path, options: ArticleOptions) -> d
         "affiliation",
         "outlet",
     ).write_ndjson(out_dir / "attributions.jsonl")
-    return {
+    counts = {
         "articles": batch.articles.height,
         "without attributions": batch.without_attributions,
         "attributions": batch.attributions.height,
         "claims": batch.claims.height,
         "outcomes": batch.events.height,
         "links for review": batch.links.height,
-        "rejected": batch.rejected.height,
     }
+    return counts, batch.rejected
 
 
 def save(con: duckdb.DuckDBPyConnection, batch: ArticleBatch) -> None:
