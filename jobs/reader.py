@@ -93,6 +93,15 @@ def explain_text(source: dict, claims: pl.DataFrame, events: pl.DataFrame, width
                 subsequent_indent="       ",
             )
         )
+        if claim.get("sentence"):  # extracted from an article: the sentence it came from
+            lines.extend(
+                textwrap.wrap(
+                    f"from {claim['article_id']}: {claim['sentence']}",
+                    width=width - 6,
+                    initial_indent="      ",
+                    subsequent_indent="        ",
+                )
+            )
         claim_events_ = by_claim.get((claim["claim_id"],))
         if claim_events_ is not None:
             for event in claim_events_.iter_rows(named=True):

@@ -15,7 +15,8 @@ from warehouse.errors import TrackrecordError
 def has_runs(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> bool:
     return (
         con.execute(
-            "select count(*) from runs where status = 'success' and ($as_of::date is null or as_of = $as_of::date)",
+            "select count(*) from runs where status = 'success' "
+            "and ($as_of::date is null or as_of = $as_of::date)",
             {"as_of": as_of},
         ).fetchall()[0][0]
         > 0
@@ -118,14 +119,27 @@ def outlet_words(outlet: str) -> str:
 def source_claims(
     con: duckdb.DuckDBPyConnection, source_id: str, run_id: str, as_of: date
 ) -> pl.DataFrame:
-    """The source's claims visible at `as_of`, with the run's p_true, p_model and label."""
+    """The source's claims visible at `as_of`, with the run's p_true, p_model and label, and
+    for a claim extracted from an article, its article and the sentence it came from."""
+    # A warehouse from before articles (migration 008) read read-only has no claim_origins.
+    has_origins = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'main' "
+        "and table_name = 'claim_origins'"
+    ).fetchall()[0][0]
+    origins = (
+        "main.claim_origins"
+        if has_origins
+        else "(select null::varchar as claim_id, null::varchar as article_id, "
+        "null::varchar as sentence where false)"
+    )
     return fetch_frame(
         con,
-        """
+        f"""
         select c.claim_id, c.published_at::date as published, c.outlet, c.text, c.subject,
-               s.p_true, s.p_model, s.label
+               s.p_true, s.p_model, s.label, o.article_id, o.sentence
         from main.claims as c
         left join main.claim_score_rows as s on s.claim_id = c.claim_id and s.run_id = $run_id
+        left join {origins} as o on o.claim_id = c.claim_id
         where c.source_id = $source_id and c.published_at::date <= $as_of
         order by c.published_at, c.claim_id
     """,
