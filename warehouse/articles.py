@@ -141,16 +141,21 @@ def _html_rows(path: Path) -> pl.DataFrame:
     import trafilatura  # only pages need it
 
     page = path.read_bytes()
-    found = trafilatura.bare_extraction(page, with_metadata=True, as_dict=True) or {}
-    text = found.get("text") or ""
+    document = trafilatura.bare_extraction(page, with_metadata=True)
+    found = document.as_dict() if document is not None else {}
+    text = "\n\n".join(p for p in (found.get("text") or "").splitlines() if p.strip())
+    # trafilatura falls back to any text it finds (a menu's "Home"): less than its own least
+    # size of an extraction is a page with no article in it.
+    least = trafilatura.settings.DEFAULT_CONFIG.getint("DEFAULT", "MIN_EXTRACTED_SIZE")
+    problem = None if len(text) >= least else "no article text found in the page"
     row = {
         "article_id": path.stem,
         "published_at": found.get("date"),
         "outlet": found.get("sitename"),
-        "text": "\n\n".join(p for p in text.splitlines() if p.strip()) or None,
+        "text": text or None,
         "title": found.get("title"),
         "url": found.get("url"),
         "byline": found.get("author"),
         "story": None,
     }
-    return _frame([{"line": None, "raw": None, **row}])
+    return _frame([{"line": None, "raw": None, "problem": problem, **row}])
