@@ -25,7 +25,7 @@ from extraction import (
     extract_articles,
 )
 from warehouse.articles import FIELDS, read_articles
-from warehouse.database import run_script
+from warehouse.database import register_frame, run_script
 from warehouse.errors import BadInput
 from warehouse.inputs import InputFile, check_inputs
 
@@ -226,7 +226,7 @@ def save(con: duckdb.DuckDBPyConnection, batch: ArticleBatch) -> None:
         ),
     }
     for name, frame in frames.items():
-        con.register(name, frame)
+        register_frame(con, name, frame)
     try:
         run_script(con, "ingest_articles.sql")
     finally:
