@@ -8,21 +8,23 @@ published scores as they were; rerunning a date replaces that date's scores.
 
 from __future__ import annotations
 
+import contextlib
 import json
-import sys
 import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import polars as pl
 
 from features.build import claim_features
 from jobs.config import Settings
 from jobs.lock import run_lock
-from jobs.startup import collector_paused, deferred_module
+from scoring.aggregate import outlet_reliability, scored_claims, source_reliability
+from scoring.model import score_claims
+from scoring.text_model import hashed_words
 from warehouse.connection import connect_read, connect_write
 from warehouse.errors import NoWarehouse, WarehouseBusy
 from warehouse.scores import RunRecord, load_run_inputs, publish_run, record_failed_run
@@ -75,19 +77,14 @@ def run(settings: Settings, as_of: date, progress: Progress | None = None) -> Ru
         return value
 
     with run_lock(settings.db):
-        # scikit-learn is imported while the run reads and builds its features: DuckDB's
-        # reads leave part of a core idle, and a core waiting on the import later would cost
-        # more (0.1 s of a run at a million claims).
-        with ThreadPoolExecutor(max_workers=1) as importer:
-            importer.submit(_import_scikit_learn)
-            try:
-                inputs = timed("read", _read_inputs, settings, as_of)
-                record, sources, claims, outlets = timed(
-                    "score", _score, settings, as_of, inputs, run_id, started_at, timings
-                )
-            except Exception as error:
-                _record_failure(settings, run_id, as_of, started_at, timings, error)
-                raise
+        try:
+            inputs = timed("read", _read_inputs, settings, as_of)
+            record, sources, claims, outlets = timed(
+                "score", _score, settings, as_of, inputs, run_id, started_at, timings
+            )
+        except Exception as error:
+            _record_failure(settings, run_id, as_of, started_at, timings, error)
+            raise
         record.timings = timings
         try:
             con = timed(
@@ -102,7 +99,7 @@ def run(settings: Settings, as_of: date, progress: Progress | None = None) -> Ru
                 f"{error}; run {run_id} was scored but not published, and "
                 "the last published scores stand"
             ) from error
-        try:
+        with con:
             record.finished_at = datetime.now(UTC).replace(tzinfo=None)
             timed(
                 "publish",
@@ -119,8 +116,6 @@ def run(settings: Settings, as_of: date, progress: Progress | None = None) -> Ru
                 "update main.runs set timings = $timings where run_id = $run_id",
                 {"timings": json.dumps(timings), "run_id": run_id},
             )
-        finally:
-            con.close()
     return RunResult(record=record, seconds=time.monotonic() - started, timings=timings)
 
 
@@ -132,38 +127,27 @@ def _read_inputs(settings: Settings, as_of: date):
         # write), then read.
         connect_write(settings.db, busy_timeout=settings.busy_timeout).close()
         con = connect_read(settings.db, busy_timeout=settings.busy_timeout)
-    try:
+    with con:
         return load_run_inputs(con, as_of, settings.section("verdicts"))
-    finally:
-        con.close()
 
 
 def _score(
     settings: Settings, as_of: date, inputs, run_id: str, started_at: datetime, timings: dict
 ):
-    # Imported here, by then loaded (with numpy) alongside the read by _import_scikit_learn.
-    from scoring.aggregate import outlet_reliability, scored_claims, source_reliability
-    from scoring.model import score_claims
-    from scoring.text_model import hashed_words_by_claim
+    t = time.monotonic()
+    claims = inputs.claims.sort("claim_id")
+    # The words are hashed while Polars builds the features, which leaves a core idle.
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        words = beside.submit(hashed_words, claims["text"])
+        features = claim_features(claims.lazy(), inputs.outcomes.lazy(), as_of).collect()
+    timings["features"] = round(time.monotonic() - t, 3)
 
     reliability = settings.section("reliability")
     priors = settings.priors()
 
     t = time.monotonic()
-    # Sorted once, here: the hashing and the features' numbering both want claim_id order,
-    # and Polars does not sort again a column it knows is sorted.
-    claims = inputs.claims.sort("claim_id")
-    # The words are hashed while Polars builds the features: the cores have room to spare in
-    # it, and the hashing would otherwise wait for it to finish.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        hashing = pool.submit(hashed_words_by_claim, claims)
-        features = claim_features(claims.lazy(), inputs.outcomes.lazy(), as_of).collect()
-        ids, words = hashing.result()
-    timings["features"] = round(time.monotonic() - t, 3)
-
-    t = time.monotonic()
-    # The matrix is used only if its rows are the features' rows, claim for claim.
-    aligned = words if ids.equals(features["claim_id"]) else None
+    # The words' rows are the features' rows when every claim read has a row, in claim order.
+    aligned = words.result() if claims["claim_id"].equals(features["claim_id"]) else None
     scores = score_claims(features, words=aligned, **settings.model_options())
     timings["model"] = round(time.monotonic() - t, 3)
 
@@ -209,62 +193,21 @@ def _score(
     return record, sources, claim_rows, outlets
 
 
-def _import_scikit_learn() -> None:
-    """Load what a run uses of scikit-learn ahead of the model (see run), the garbage
-    collector paused and scipy.stats deferred (jobs.startup: it is loaded only if something
-    calls it); an error is left for the import that needs it to raise. Once loaded (a
-    backfill runs many dates in one process) there is nothing to do, and nothing more is
-    frozen."""
-    if "scoring.candidates" in sys.modules:
-        return
-    try:
-        with collector_paused(), deferred_module("scipy.stats"):
-            import sklearn.feature_extraction.text  # noqa: F401  (scoring.text_model)
-
-            import scoring.aggregate  # noqa: F401  (and numpy, scoring.model, text_model)
-            import scoring.candidates  # noqa: F401
-    except Exception:
-        pass
-
-
 def _record_failure(settings, run_id, as_of, started_at, timings, error) -> None:
     """Best effort: leave a 'failed' row in `runs` saying why."""
-    try:
-        con = connect_write(settings.db, busy_timeout=2)
-    except Exception:
-        return
-    try:
-        record_failed_run(
-            con,
-            RunRecord(
-                run_id=run_id,
-                as_of=as_of,
-                started_at=started_at,
-                finished_at=datetime.now(UTC).replace(tzinfo=None),
-                status="failed",
-                claims=None,
-                sources=None,
-                metrics={},
-                timings=timings,
-                fingerprint=None,
-                note=f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"[
-                    :500
-                ],
-            ),
-        )
-    except Exception:
-        pass
-    finally:
-        con.close()
-
-
-def backfill(
-    settings: Settings, first: date, last: date, progress: Progress | None = None
-) -> list[RunResult]:
-    """One run per day from `first` to `last`, in order."""
-    results = []
-    day = first
-    while day <= last:
-        results.append(run(settings, day, progress))
-        day += timedelta(days=1)
-    return results
+    message = str(error).splitlines()[0] if str(error) else ""
+    record = RunRecord(
+        run_id=run_id,
+        as_of=as_of,
+        started_at=started_at,
+        finished_at=datetime.now(UTC).replace(tzinfo=None),
+        status="failed",
+        claims=None,
+        sources=None,
+        metrics={},
+        timings=timings,
+        fingerprint=None,
+        note=f"{type(error).__name__}: {message}"[:500],
+    )
+    with contextlib.suppress(Exception), connect_write(settings.db, busy_timeout=2) as con:
+        record_failed_run(con, record)
