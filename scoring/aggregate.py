@@ -16,28 +16,25 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
+from scipy.special import betaincinv
 
 from scoring.model import DEFAULT_PRIORS
-from scoring.parallel import side_by_side
 
 NO_AFFILIATION = "no affiliation"
 UNIT = 1_000_000_000
 
 
-def scored_claims(features: pl.DataFrame | pl.LazyFrame, scores: pl.DataFrame) -> pl.DataFrame:
+def scored_claims(features: pl.DataFrame, scores: pl.DataFrame) -> pl.DataFrame:
     """The input of `source_reliability`: claim_features' identity and evidence columns
     (claim_id, source_id, kind, affiliation, outlet, label, denied, contradicted) with p_true
-    and p_model from `ClaimScores.frame`."""
-    if isinstance(features, pl.LazyFrame):
-        features = features.collect()
+    and p_model from `scores`, the `ClaimScores.frame` of these features (same rows, same
+    order: score_claims keeps the order of claim_features)."""
     claims = features.select(
         "claim_id", "source_id", "kind", "affiliation", "outlet", "label", "denied", "contradicted"
     )
-    if scores["claim_id"].equals(claims["claim_id"]):
-        # The same claims in the same order (score_claims keeps the features' order): laid
-        # side by side, which costs nothing, instead of joined on claim_id.
-        return claims.hstack(scores.select("p_model", "p_true"))
-    return claims.join(scores.select("claim_id", "p_model", "p_true"), on="claim_id", how="left")
+    if not scores["claim_id"].equals(claims["claim_id"]):
+        raise ValueError("the scores are not those of these features, row for row")
+    return claims.hstack(scores.select("p_model", "p_true"))
 
 
 def _evidence(scored: pl.DataFrame, unsettled_weight: float, fitted: bool | None) -> pl.DataFrame:
@@ -71,16 +68,10 @@ def _interval(
     alpha: np.ndarray, beta: np.ndarray, interval: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """The central `interval` of Beta(alpha, beta), vectorised: the inverse of the regularised
-    incomplete beta function at both tails, side by side (each tail is an iterative solve per
-    source, and scipy's ufuncs free the GIL while they run)."""
+    incomplete beta function at both tails."""
     tail = (1 - interval) / 2
     alpha, beta = np.maximum(alpha, 1e-9), np.maximum(beta, 1e-9)
-    # Imported here, not at the top: scipy comes in while a run builds its features
-    # (jobs.nightly), not before the run starts.
-    from scipy.special import betaincinv
-
-    low, high = side_by_side(lambda q: betaincinv(alpha, beta, q), [tail, 1 - tail])
-    return low, high
+    return betaincinv(alpha, beta, tail), betaincinv(alpha, beta, 1 - tail)
 
 
 def _ranked(frame: pl.DataFrame, interval: float, name: str) -> pl.DataFrame:

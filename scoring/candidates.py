@@ -2,13 +2,9 @@
 probabilities (see scoring.model for how one is chosen).
 
 Every candidate is a scikit-learn `Pipeline` over the matrix of `scoring.model.model_inputs`.
-This module is where scikit-learn comes in: it takes most of a second to import, so
-scoring.model imports this module only when it has a model to fit.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -86,55 +82,6 @@ def candidates(names: list[str], random_state: int) -> dict[str, Pipeline]:
             ]
         ),
     }
-
-
-@dataclass(frozen=True)
-class LinearScore:
-    """A fitted linear candidate as its numbers. Its decision function at a row x of the
-    model matrix is intercept + sum_j coef[j] * (clip(x[columns[j]], low[j], high[j]) -
-    mean[j]) / scale[j]: what scoring.model needs to score every claim without building the
-    matrix of every claim."""
-
-    columns: list[int]
-    low: np.ndarray
-    high: np.ndarray
-    mean: np.ndarray
-    scale: np.ndarray
-    coef: np.ndarray
-    intercept: float
-
-
-def linear_score(model) -> LinearScore | None:
-    """The numbers of `model` when it is a fitted linear candidate of `candidates` (an
-    optional column selection, ClipToTraining, StandardScaler, a binary LogisticRegression,
-    in that order); None for any other model."""
-    steps = [step for _, step in getattr(model, "steps", [])]
-    columns = None
-    if steps and isinstance(steps[0], FunctionTransformer):
-        if steps[0].func is not _select:
-            return None
-        columns = list(steps[0].kw_args["columns"])
-        steps = steps[1:]
-    if len(steps) != 3:
-        return None
-    clip, scale, linear = steps
-    if not (
-        isinstance(clip, ClipToTraining)
-        and isinstance(scale, StandardScaler)
-        and isinstance(linear, LogisticRegression)
-        and linear.coef_.shape[0] == 1
-    ):
-        return None
-    width = len(clip.min_)
-    return LinearScore(
-        columns=columns if columns is not None else list(range(width)),
-        low=np.asarray(clip.min_, dtype=np.float64),
-        high=np.asarray(clip.max_, dtype=np.float64),
-        mean=np.asarray(scale.mean_ if scale.with_mean else np.zeros(width), dtype=np.float64),
-        scale=np.asarray(scale.scale_ if scale.with_std else np.ones(width), dtype=np.float64),
-        coef=np.asarray(linear.coef_[0], dtype=np.float64),
-        intercept=float(linear.intercept_[0]),
-    )
 
 
 def calibrated(model, x: np.ndarray, y: np.ndarray) -> CalibratedClassifierCV:

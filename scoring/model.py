@@ -11,9 +11,6 @@ from a bag-of-words model (scoring.text_model). The winner is calibrated on the 
 claims with a sigmoid (`CalibratedClassifierCV` over a `FrozenEstimator`). Without enough
 settled claims of both verdicts there is no model: claims get their group's prior from the
 configuration.
-
-scikit-learn is imported only when there is a model to fit, and then while the words are
-hashed and the feature matrix built; independent fits run side by side (scoring.parallel).
 """
 
 from __future__ import annotations
@@ -21,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -31,7 +27,8 @@ import polars as pl
 from features.build import feature_names
 from features.track_record import SMOOTHING
 from scoring import metrics
-from scoring.parallel import WORKERS, blockwise, side_by_side, thread_limits
+from scoring.candidates import MAX_BOOSTING_ROWS, calibrated, candidates, cross_fitted
+from scoring.parallel import side_by_side
 from scoring.text_model import hashed_words, text_feature
 
 if TYPE_CHECKING:
@@ -58,9 +55,9 @@ COUNT_SUFFIXES = (
 # one must gain over a simpler one to be chosen (see _choose).
 CANDIDATE_ORDER = ("track_record", "logistic", "boosting")
 TOLERANCE = 0.002
-# The candidate most often chosen, finished (calibrated, every claim scored) while the others
-# are still being tried.
-AHEAD = "logistic"
+# Claims scored at a time (blocks side by side): the model matrix of every claim at once
+# would not fit in memory on the biggest warehouses.
+BLOCK_ROWS = 100_000
 
 
 @dataclass(frozen=True)
@@ -86,93 +83,23 @@ class ClaimScores:
     model: object = field(default=None, repr=False, compare=False)
 
 
-def _shape(name: str) -> str:
-    """How a linear model reads column `name`: "rate" (as log-odds), "count" (log1p) or
-    "plain". The one rule for `_shaped` (Polars) and `_linear_probability` (numpy)."""
-    if name.endswith("_rate"):
-        return "rate"
-    if name.endswith(COUNT_SUFFIXES):
-        return "count"
-    return "plain"
-
-
 def _shaped(name: str) -> pl.Expr:
-    """Column `name` of the features as a linear model reads it (`_shape`): counts on a log
-    scale (log1p), rates as log-odds, other columns as they are; nulls as 0."""
+    """Column `name` of the features as a linear model reads it: counts on a log scale
+    (log1p), rates as log-odds, other columns as they are; nulls as 0."""
     column = pl.col(name).cast(pl.Float64).fill_null(0.0)
-    if _shape(name) == "rate":
+    if name.endswith("_rate"):
         column = column.clip(0.005, 0.995)
         return (column / (1 - column)).log()
-    if _shape(name) == "count":
+    if name.endswith(COUNT_SUFFIXES):
         return column.clip(0.0).log1p()
     return column
 
 
-def model_inputs(
-    features: pl.DataFrame, names: list[str], extra_columns: int = 0, rows: np.ndarray | None = None
-) -> np.ndarray:
+def model_inputs(features: pl.DataFrame, names: list[str]) -> np.ndarray:
     """The f_ columns `names` as a float matrix in the shapes a linear model can use
     (`_shaped`: counts on a log scale, rates as log-odds). Trees do not care (the transforms
-    are monotone), so every candidate reads the same matrix. Row-major, as scikit-learn's
-    estimators want it (blocks of rows then need no copy); `extra_columns` zero columns are
-    left at the end for features computed later. With `rows`, only those rows, in that
-    order."""
-    if rows is not None:
-        features = features.select(names)[rows]
-    extra = [pl.lit(0.0, pl.Float64).alias(f"__extra_{i}") for i in range(extra_columns)]
-    x = features.select(*[_shaped(n) for n in names], *extra).to_numpy(order="c")
-    return x if x.flags.writeable and x.flags.c_contiguous else np.ascontiguousarray(x).copy()
-
-
-def _linear_probability(
-    features: pl.DataFrame,
-    names: list[str],
-    f_text: np.ndarray | None,
-    score,
-    a: float,
-    b: float,
-    pool: ThreadPoolExecutor | None = None,
-) -> np.ndarray:
-    """The calibrated probability of a linear model (`score`, candidates.LinearScore, over
-    the model matrix of `names`, whose last is f_text when `f_text` is given) followed by
-    the sigmoid 1 / (1 + exp(a * log_odds + b)), for every row of `features`, without the
-    matrix of every claim: each column is shaped as `_shaped` does, clipped, weighted and
-    summed, a block of rows at a time (in cache) on the threads of `pool`."""
-    needed = sorted({names[column] for column in score.columns} - {"f_text"})
-    values = features.select(pl.col(n).cast(pl.Float64).fill_null(0.0) for n in needed)
-    columns = {n: values[n].to_numpy() for n in needed}
-    if f_text is not None:
-        columns["f_text"] = np.asarray(f_text, dtype=np.float64)
-    # coef * (x - mean) / scale is x * weight, less a constant taken once for every column.
-    weight = score.coef / score.scale
-    constant = score.intercept - float(weight @ score.mean)
-    terms = [
-        (_shape(names[column]), columns[names[column]], low, high, w)
-        for column, low, high, w in zip(score.columns, score.low, score.high, weight, strict=False)
-    ]
-
-    def block(rows: slice) -> np.ndarray:
-        log_odds = np.full(rows.stop - rows.start, constant)
-        shaped = np.empty_like(log_odds)
-        for shape, column, low, high, w in terms:
-            part = column[rows]
-            # A value that is not finite leaves the claim without a number, and the matrix
-            # (with scikit-learn's checks) is used instead; clipping would hide it.
-            log_odds[~np.isfinite(part)] = np.nan
-            if shape == "rate":
-                np.clip(part, 0.005, 0.995, out=shaped)
-                np.log(shaped / (1.0 - shaped), out=shaped)
-            elif shape == "count":
-                np.maximum(part, 0.0, out=shaped)
-                np.log1p(shaped, out=shaped)
-            else:
-                shaped[:] = part
-            np.clip(shaped, low, high, out=shaped)
-            shaped *= w
-            log_odds += shaped
-        return 1.0 / (1.0 + np.exp(a * log_odds + b))
-
-    return blockwise({"p": block}, features.height, pool)["p"]
+    are monotone), so every candidate reads the same matrix."""
+    return features.select(_shaped(n) for n in names).to_numpy(order="c")
 
 
 def _row_log_loss(y: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -289,14 +216,14 @@ def score_claims(
     The most recently settled `validation_fraction` of the settled claims (by settled_on, then
     claim_id; at most `max_validation_rows` of them, 0 or less: no cap) choose the candidate
     and calibrate it; the `max_training_rows` most recent of the rest that settled before the
-    first validation day train it (0 or less: no cap). With no settled claims, one verdict only, fewer than
-    `min_training_rows` settled claims or fewer than that many of either verdict among the
-    validation claims, no model is fitted: every claim gets the prior of its kind from
-    `priors` (in the last two cases updated by its source's and group's record; p_true stays
-    the label of a settled claim), and the note says why.
+    first validation day train it (0 or less: no cap). With no settled claims, one verdict
+    only, fewer than `min_training_rows` settled claims or fewer than that many of either
+    verdict among the validation claims, no model is fitted: every claim gets the prior of
+    its kind from `priors` (in the last two cases updated by its source's and group's record;
+    p_true stays the label of a settled claim), and the note says why.
 
     `words`, when given, is `scoring.text_model.hashed_words` of the text of `features`, row
-    for row (a run hashes them while the features are built); else they are hashed here.
+    for row in claim_id order (a run hashes them while the features are built).
     """
     priors = {**DEFAULT_PRIORS, **(priors or {})}
     if isinstance(features, pl.LazyFrame):
@@ -370,129 +297,52 @@ def _model_scores(
     valid: pl.DataFrame,
     settled: int,
     random_state: int,
-    hashed: sparse.csr_matrix | None,
+    words: sparse.csr_matrix | None,
 ) -> ClaimScores:
     """score_claims with a model: `train` and `valid` are the row numbers (row) and labels
-    of the training and validation claims, oldest first; `hashed` the words, if known."""
+    of the training and validation claims, oldest first."""
     y_train = train["label"].to_numpy().astype(int)
     y_valid = valid["label"].to_numpy().astype(int)
     train_rows, valid_rows = train["row"].to_numpy(), valid["row"].to_numpy()
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        words = None
-        if hashed is not None and hashed.shape[0] == features.height:
-            words = pool.submit(lambda: hashed)
-        elif "text" in features.columns:
-            words = pool.submit(hashed_words, features["text"])
-        # Only the rows that train and validate are laid out as a matrix here; every claim
-        # is scored below without one when the chosen model is linear.
-        fit_rows = np.concatenate([train_rows, valid_rows])
-        inputs = pool.submit(model_inputs, features, names, 1, fit_rows)
-        # scikit-learn takes most of a second to import: it comes in here, where it is first
-        # needed, while the pool hashes the words and builds the matrix.
-        from sklearn.base import clone
-
-        from scoring.candidates import (
-            MAX_BOOSTING_ROWS,
-            calibrated,
-            candidates,
-            cross_fitted,
-            linear_score,
+    text_model = None
+    if "text" in features.columns:
+        f_text, text_model = text_feature(
+            hashed_words(features["text"]) if words is None else words,
+            train_rows,
+            y_train,
+            train["settled_on"].to_numpy(),
+            train["first_label"].to_numpy().astype(int),
+            random_state,
         )
+        if text_model is not None:
+            features = features.with_columns(f_text=f_text)
+            names = [*names, "f_text"]
+    x_train = model_inputs(features[train_rows], names)
+    x_valid = model_inputs(features[valid_rows], names)
 
-        # BLAS and OpenMP run single-threaded (the limit reaches the libraries loaded by now):
-        # their worker threads spin while they wait, and on a machine busy with other work
-        # that made fitting several times slower than one core. The two cores are used by
-        # fitting independent models side by side instead (scoring.parallel).
-        with thread_limits().limit(limits=1):
-            text_model, f_text = None, None
-            if words is not None:
-                f_text, text_model = text_feature(
-                    words.result(),
-                    train_rows,
-                    y_train,
-                    train["settled_on"].to_numpy(),
-                    train["first_label"].to_numpy().astype(int),
-                    random_state,
-                    pool,
-                )
-            x_fit = inputs.result()
-            feature_columns = names
-            if text_model is not None:
-                x_fit[:, -1] = f_text[fit_rows]
-                names = [*names, "f_text"]
-            else:
-                f_text = None
-                x_fit = np.ascontiguousarray(x_fit[:, :-1])
-            x_train, x_valid = x_fit[: len(train_rows)], x_fit[len(train_rows) :]
+    def tried_out(item: tuple[str, object]) -> tuple[object, np.ndarray]:
+        """A candidate fitted on the training claims, and its probabilities on the validation
+        claims, each half calibrated on the other (cross_fitted)."""
+        name, candidate = item
+        rows = slice(-MAX_BOOSTING_ROWS, None) if name == "boosting" else slice(None)
+        fitted = candidate.fit(x_train[rows], y_train[rows])
+        return fitted, cross_fitted(fitted.decision_function(x_valid), y_valid)
 
-            def finished(
-                model, pool: ThreadPoolExecutor | None
-            ) -> tuple[object, np.ndarray | None]:
-                """`model` calibrated on the validation rows and, when it is linear, every
-                claim's probability without the matrix of every claim (None otherwise)."""
-                final = calibrated(model, x_valid, y_valid)
-                linear = linear_score(model)
-                if linear is None:
-                    return final, None
-                sigmoid = final.calibrated_classifiers_[0].calibrators[0]
-                p = _linear_probability(
-                    features, names, f_text, linear, float(sigmoid.a_), float(sigmoid.b_), pool
-                )
-                # The shortcut stands only where it gives what the fitted model gives (were a
-                # scikit-learn release to change how a calibrated pipeline scores, the matrix
-                # would be used), and gives a number for every claim (else scikit-learn's
-                # checks of the matrix say what is wrong).
-                if not (
-                    np.isfinite(p).all()
-                    and np.allclose(
-                        p[valid_rows], final.predict_proba(x_valid)[:, 1], rtol=0.0, atol=1e-9
-                    )
-                ):
-                    return final, None
-                return final, p
+    tried = candidates(names, random_state)
+    results = dict(zip(tried, side_by_side(tried_out, tried.items()), strict=True))
+    models = {name: fitted for name, (fitted, _) in results.items()}
+    p_valids = {name: p for name, (_, p) in results.items()}
+    trials = {name: metrics.log_loss(y_valid, p) for name, p in p_valids.items()}
+    chosen = _choose(y_valid, p_valids)
+    model, p_valid = models[chosen], p_valids[chosen]
+    final = calibrated(model, x_valid, y_valid)
+    calibrator = final.calibrated_classifiers_[0].calibrators[0]
 
-            def tried_out(item: tuple[str, object]) -> tuple[object, np.ndarray, tuple | None]:
-                """A candidate fitted on the training rows, and its probabilities on the
-                validation rows, each half calibrated on the other (cross_fitted). The
-                usual choice (AHEAD) is also finished (`finished`) while the slower
-                candidates still fit: the core would otherwise wait for them."""
-                name, candidate = item
-                rows = slice(-MAX_BOOSTING_ROWS, None) if name == "boosting" else slice(None)
-                fitted = clone(candidate).fit(x_train[rows], y_train[rows])
-                p_valid = cross_fitted(fitted.decision_function(x_valid), y_valid)
-                # A pool of its own (None): this runs on a worker of `pool`, and waiting there
-                # for jobs queued behind it in the same pool would never end.
-                return fitted, p_valid, finished(fitted, None) if name == AHEAD else None
+    def scored(start: int) -> np.ndarray:
+        block = model_inputs(features[start : start + BLOCK_ROWS], names)
+        return final.predict_proba(block)[:, 1]
 
-            # The slowest (most complex) candidate starts first; the other core fits and
-            # validates the rest meanwhile.
-            tried = sorted(
-                candidates(names, random_state).items(),
-                key=lambda item: -CANDIDATE_ORDER.index(item[0]),
-            )
-            results = dict(
-                zip([name for name, _ in tried], side_by_side(tried_out, tried, pool), strict=False)
-            )
-            models = {name: fitted for name, (fitted, _, _) in results.items()}
-            p_valids = {name: p for name, (_, p, _) in results.items()}
-            trials = {name: metrics.log_loss(y_valid, p) for name, p in p_valids.items()}
-            chosen = _choose(y_valid, p_valids)
-            model, p_valid = models[chosen], p_valids[chosen]
-            # The chosen one finished ahead, or now (p_model None: score with the matrix).
-            ahead = results[chosen][2]
-            final, p_model = ahead if ahead is not None else finished(model, pool)
-            calibrator = final.calibrated_classifiers_[0].calibrators[0]
-            if p_model is None:
-                x_all = model_inputs(features, feature_columns, 1)
-                if f_text is not None:
-                    x_all[:, -1] = f_text
-                else:
-                    x_all = np.ascontiguousarray(x_all[:, :-1])
-                p_model = blockwise(
-                    {"p_model": lambda rows: final.predict_proba(x_all[rows])[:, 1]},
-                    features.height,
-                    pool,
-                )["p_model"]
+    p_model = np.concatenate(side_by_side(scored, range(0, features.height, BLOCK_ROWS)))
 
     frame = _claim_frame(features, pl.Series(p_model, dtype=pl.Float64))
     fingerprint = _fingerprint(

@@ -18,17 +18,14 @@ the most recent training claims.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING
-
 import numpy as np
 import polars as pl
+import scipy.sparse as sparse
+from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
 
 from scoring.parallel import side_by_side
-
-if TYPE_CHECKING:
-    import scipy.sparse as sparse
-    from sklearn.pipeline import Pipeline
 
 N_COLUMNS = 1 << 18
 # The most recent training claims the text model learns from (bounds the cost on big
@@ -44,10 +41,6 @@ _CLIP = 1e-4
 
 def hashed_words(texts: pl.Series) -> sparse.csr_matrix:
     """One row per text, one column per hashed word, 1 where the word occurs."""
-    # scipy is imported where it is first used (a run hashes the words in a thread of its
-    # own while the features are built: the import costs the run nothing there).
-    import scipy.sparse as sparse
-
     words = (
         pl.col("text")
         .fill_null("")
@@ -79,22 +72,9 @@ def hashed_words(texts: pl.Series) -> sparse.csr_matrix:
     )
 
 
-def hashed_words_by_claim(claims: pl.DataFrame) -> tuple[pl.Series, sparse.csr_matrix]:
-    """hashed_words of `claims` (claim_id, text) with rows in claim_id order, and the ids in
-    that order: the order of features.build.claim_features, so that a run can hash the words
-    while the features are built and hand the matrix to scoring.model.score_claims."""
-    ordered = claims.select("claim_id", "text").sort("claim_id")
-    return ordered["claim_id"], hashed_words(ordered["text"])
-
-
 def text_pipeline(random_state: int = 0) -> Pipeline:
     """TF-IDF over the hashed words, then a regularised logistic regression (saga: fast on
     wide sparse input; a loose tolerance is plenty for one feature among many)."""
-    # Imported here, where it is used: see scoring.candidates.
-    from sklearn.feature_extraction.text import TfidfTransformer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import Pipeline
-
     return Pipeline(
         [
             ("tfidf", TfidfTransformer(sublinear_tf=True)),
@@ -106,28 +86,6 @@ def text_pipeline(random_state: int = 0) -> Pipeline:
             ),
         ]
     )
-
-
-def text_probability(model: Pipeline, words: sparse.csr_matrix) -> np.ndarray:
-    """What `model` (a fitted text_pipeline) says of each row of `words`: its
-    predict_proba(words)[:, 1], worked out without the TF-IDF copy of the matrix. With
-    sublinear tf and l2 norms, a row's log-odds is (tf @ (idf * coef)) / sqrt(tf^2 @ idf^2)
-    plus the intercept: two sparse products over the matrix as it is (tf is the matrix itself
-    when every count is 1, as in hashed_words), where the pipeline would copy, reweigh and
-    normalise the whole matrix first (85 MB at a million claims)."""
-    tfidf, linear = model.named_steps["tfidf"], model.named_steps["model"]
-    if not (tfidf.sublinear_tf and tfidf.use_idf and tfidf.norm == "l2"):
-        return model.predict_proba(words)[:, 1]
-    tf = words
-    if tf.nnz and not np.all(tf.data == 1.0):
-        tf = words.copy()
-        tf.data = np.where(tf.data > 0, 1.0 + np.log(np.maximum(tf.data, 1e-300)), 0.0)
-    idf = np.asarray(tfidf.idf_, dtype=np.float64)
-    squared = tf if tf is words else tf.multiply(tf)  # a 0/1 matrix is its own square
-    norm = np.sqrt(squared @ (idf * idf))
-    weighted = tf @ (idf * linear.coef_[0])
-    log_odds = np.divide(weighted, norm, out=np.zeros_like(weighted), where=norm > 0)
-    return 1.0 / (1.0 + np.exp(-(log_odds + linear.intercept_[0])))
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -146,7 +104,6 @@ def text_feature(
     train_days: np.ndarray,
     y_first: np.ndarray,
     random_state: int = 0,
-    pool: ThreadPoolExecutor | None = None,
 ) -> tuple[np.ndarray, Pipeline | None]:
     """f_text for every row of `words`: how far its words move the log-odds that it holds up
     from the base rate of the claims the text model learned from (0: the words say nothing).
@@ -161,13 +118,13 @@ def text_feature(
     recent MAX_TEXT_ROWS training claims. Returns the feature and that model; zeros and None
     when there is too little text to learn from, or no block could be scored (the claim
     model would have nothing to learn the words' weight from). The models are fitted side
-    by side on `pool` (scoring.parallel; a new one when None).
+    by side (scoring.parallel).
     """
     feature = np.zeros(words.shape[0])
     rows, y = train[-MAX_TEXT_ROWS:], y_train[-MAX_TEXT_ROWS:]
     if len(rows) < MIN_TEXT_ROWS or not _usable(y) or words[rows].nnz == 0:
         return feature, None
-    # The model on the most recent claims first: it also scores every row, the longest job.
+    # The model of the most recent claims first: it also scores every row, the longest job.
     jobs = [(rows, y, None)]
     edges = np.linspace(0, len(train), TEXT_BLOCKS + 1).astype(int)
     for start, stop in zip(edges[1:-1], edges[2:], strict=False):
@@ -185,9 +142,9 @@ def text_feature(
         fit_rows, fit_y, predict_rows = job
         model = text_pipeline(random_state).fit(words[fit_rows], fit_y)
         scored = words if predict_rows is None else words[predict_rows]
-        return model, _logit(text_probability(model, scored)) - _logit(np.mean(fit_y))
+        return model, _logit(model.predict_proba(scored)[:, 1]) - _logit(np.mean(fit_y))
 
-    (model, every_row), *blocks = side_by_side(fitted, jobs, pool)
+    (model, every_row), *blocks = side_by_side(fitted, jobs)
     feature[:] = every_row
     feature[train] = 0.0
     for (_, _, predict_rows), (_, values) in zip(jobs[1:], blocks, strict=False):

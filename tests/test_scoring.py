@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pytest
 
 from features.build import claim_features
-from scoring import candidates as candidates_module
 from scoring import metrics, parallel
 from scoring import model as model_module
 from scoring.aggregate import outlet_reliability, scored_claims, source_reliability
 from scoring.model import score_claims
-from scoring.text_model import hashed_words, hashed_words_by_claim, text_pipeline, text_probability
+from scoring.text_model import hashed_words
 
 PRIORS = {"named": 0.6, "anonymous": 0.5}
 START = date(2025, 1, 1)
@@ -162,8 +158,6 @@ def test_the_fingerprint_changes_with_the_model(fitted_world):
 def test_words_hashed_ahead_give_the_same_scores(fitted_world):
     # A run hashes the words while the features are built (jobs.nightly) and hands them over.
     features, scores, _ = fitted_world
-    ids, words = hashed_words_by_claim(features.select("claim_id", "text").reverse())
-    assert ids.equals(features["claim_id"])
     ahead = score_claims(
         features,
         validation_fraction=0.2,
@@ -171,7 +165,7 @@ def test_words_hashed_ahead_give_the_same_scores(fitted_world):
         max_training_rows=300_000,
         random_state=0,
         priors=PRIORS,
-        words=words,
+        words=hashed_words(features["text"]),
     )
     assert scores.metrics["text"] and ahead.fingerprint == scores.fingerprint
     assert ahead.frame.equals(scores.frame)
@@ -185,24 +179,6 @@ def test_hashed_words_mark_each_word_once_and_no_empty_word():
     # the same word, whatever its case or punctuation, is the same column
     same = hashed_words(pl.Series(["Gaza.", "gaza"]))
     assert same[0].indices.tolist() == same[1].indices.tolist()
-
-
-def test_the_text_models_shortcut_says_what_its_pipeline_says(fitted_world):
-    # text_probability skips the TF-IDF copy of the whole matrix; it must not change a number,
-    # for the 0/1 matrices of hashed_words or for counts.
-    features, _, _ = fitted_world
-    words = hashed_words(features["text"])
-    y = (features["f_hedges"] == 0).to_numpy().astype(int)
-    model = text_pipeline(0).fit(words[:800], y[:800])
-    assert np.abs(text_probability(model, words) - model.predict_proba(words)[:, 1]).max() < 1e-12
-    counted = words.copy()
-    counted.data[::3] = 3.0
-    expected = model.predict_proba(counted)[:, 1]
-    assert np.abs(text_probability(model, counted) - expected).max() < 1e-12
-    empty = words[:5].copy()
-    empty.data[:] = 0.0
-    empty.eliminate_zeros()
-    assert np.allclose(text_probability(model, empty), model.predict_proba(empty)[:, 1])
 
 
 def _texts_with_a_signal(
@@ -283,7 +259,7 @@ def test_without_a_day_before_to_learn_from_the_text_feature_is_left_out():
 
 def test_scores_do_not_depend_on_how_the_rows_are_blocked(fitted_world, monkeypatch):
     features, scores, _ = fitted_world
-    monkeypatch.setattr(parallel, "BLOCK_ROWS", 97)  # many small blocks, the last one short
+    monkeypatch.setattr(model_module, "BLOCK_ROWS", 97)  # many small blocks, the last one short
     again = score_claims(
         features,
         validation_fraction=0.2,
@@ -299,130 +275,9 @@ def test_scores_do_not_depend_on_how_the_rows_are_blocked(fitted_world, monkeypa
     assert np.abs(again.frame["p_model"] - scores.frame["p_model"]).max() < 1e-12
 
 
-def test_a_linear_model_scores_every_claim_without_the_matrix_as_the_matrix_would(
-    fitted_world, monkeypatch
-):
-    # Every claim is scored from the linear model's numbers (scoring.model._linear_probability);
-    # without them (any other model) from the matrix of every claim and predict_proba.
-    features, scores, _ = fitted_world
-    calls = []
-    shortcut = model_module._linear_probability
-    monkeypatch.setattr(
-        model_module, "_linear_probability", lambda *a, **k: calls.append(1) or shortcut(*a, **k)
-    )
-    options = dict(
-        validation_fraction=0.2,
-        min_training_rows=40,
-        max_training_rows=300_000,
-        random_state=0,
-        priors=PRIORS,
-    )
-    again = score_claims(features, **options)
-    assert scores.metrics["model"] in ("track_record", "logistic") and calls
-    shortcut_calls = len(calls)
-    monkeypatch.setattr(candidates_module, "linear_score", lambda model: None)
-    matrix = score_claims(features, **options)
-    assert len(calls) == shortcut_calls  # no shortcut without a linear model's numbers
-    assert matrix.fingerprint == again.fingerprint == scores.fingerprint
-    assert np.abs(matrix.frame["p_model"] - again.frame["p_model"]).max() < 1e-12
-    assert matrix.frame.drop("p_model", "p_true").equals(again.frame.drop("p_model", "p_true"))
-
-
-@pytest.mark.parametrize("ahead", ["track_record", "boosting", "no such model"])
-def test_which_candidate_is_finished_ahead_changes_no_score(fitted_world, monkeypatch, ahead):
-    # The usual choice is calibrated and scores every claim while the others still fit; when
-    # another is chosen, or none is finished ahead, the scores are the same.
-    features, scores, _ = fitted_world
-    monkeypatch.setattr(model_module, "AHEAD", ahead)
-    again = score_claims(
-        features,
-        validation_fraction=0.2,
-        min_training_rows=40,
-        max_training_rows=300_000,
-        random_state=0,
-        priors=PRIORS,
-    )
-    assert again.fingerprint == scores.fingerprint and again.metrics == scores.metrics
-    assert again.frame.equals(scores.frame)
-
-
-@pytest.mark.parametrize("name", ["track_record", "logistic"])
-def test_the_linear_shortcut_shapes_clips_and_calibrates_as_the_pipeline_does(name):
-    # Nulls, rates at 0 and 1, negative counts and values far outside the training range.
-    rng = np.random.default_rng(1)
-    n = 3000
-    frame = pl.DataFrame(
-        {
-            "f_src_rate": rng.uniform(0, 1, n),
-            "f_src_naive_rate": rng.uniform(0, 1, n),
-            "f_src_settled": rng.integers(-2, 40, n).astype(float),
-            "f_hedges": rng.normal(0, 2, n),
-            "f_out_rate": np.r_[0.0, 1.0, rng.uniform(0, 1, n - 2)],
-        }
-    ).with_columns(
-        pl.when(pl.int_range(pl.len()) % 7 == 0)
-        .then(None)
-        .otherwise(pl.col("f_hedges"))
-        .alias("f_hedges")
-    )
-    names = frame.columns
-    f_text = rng.normal(0, 1, n)
-    x = model_module.model_inputs(frame, names, 1)
-    x[:, -1] = f_text
-    y = (rng.random(n) < 1 / (1 + np.exp(-x[:, 0] - x[:, 4]))).astype(int)
-    train, valid = slice(0, 2000), slice(2000, None)
-    pipeline = candidates_module.candidates([*names, "f_text"], 0)[name]
-    model = pipeline.fit(x[train] / 3, y[train])  # so that validation rows are clipped
-    final = candidates_module.calibrated(model, x[valid], y[valid])
-    sigmoid = final.calibrated_classifiers_[0].calibrators[0]
-    p = model_module._linear_probability(
-        frame,
-        [*names, "f_text"],
-        f_text,
-        candidates_module.linear_score(model),
-        float(sigmoid.a_),
-        float(sigmoid.b_),
-    )
-    assert np.abs(p - final.predict_proba(x)[:, 1]).max() < 1e-12
-
-
-def test_only_a_linear_candidate_has_a_linear_shortcut(fitted_world):
-    rng = np.random.default_rng(2)
-    x, y = rng.normal(size=(300, 4)), rng.integers(0, 2, 300)
-    models = candidates_module.candidates(["f_src_rate", "f_a", "f_b", "f_c"], 0)
-    assert candidates_module.linear_score(models["boosting"].fit(x, y)) is None
-    logistic = models["logistic"].fit(x, y)
-    reordered = type(logistic)([logistic.steps[1], logistic.steps[0], logistic.steps[2]])
-    assert candidates_module.linear_score(reordered) is None
-    assert candidates_module.linear_score(logistic).columns == [0, 1, 2, 3]
-
-
-def test_work_side_by_side_comes_back_in_the_order_it_was_given(monkeypatch):
+def test_work_side_by_side_comes_back_in_the_order_it_was_given():
     delays = [0.05, 0.0, 0.03, 0.0, 0.01]  # the first to start is the last to finish
     assert parallel.side_by_side(lambda delay: time.sleep(delay) or delay, delays) == delays
-    monkeypatch.setattr(parallel, "BLOCK_ROWS", 7)
-    x = np.arange(50.0)
-    out = parallel.blockwise(
-        {"double": lambda rows: 2 * x[rows], "minus": lambda rows: -x[rows]}, len(x)
-    )
-    assert np.array_equal(out["double"], 2 * x) and np.array_equal(out["minus"], -x)
-
-
-def test_scikit_learn_is_imported_only_to_fit_a_model():
-    """It takes most of a second (scipy.stats with it): a process that imports the pipeline
-    and scores no model, or reads no scores at all, does not pay for it."""
-    code = (
-        "import sys, features.build, scoring.model, scoring.aggregate; "
-        "print('sklearn' in sys.modules, 'scipy.stats' in sys.modules)"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=Path(__file__).resolve().parents[1],
-    )
-    assert result.stdout.split() == ["False", "False"]
 
 
 def test_with_nothing_settled_every_claim_gets_its_groups_prior():
@@ -776,7 +631,7 @@ def test_sources_are_the_same_whatever_the_row_order_and_ties_go_by_source_id(fi
 
 @pytest.mark.parametrize("bad", [float("nan"), float("inf")])
 def test_a_feature_that_is_not_a_number_is_refused_as_before(fitted_world, bad):
-    # The linear shortcut stands down; scikit-learn's check of the matrix says what is wrong.
+    # scikit-learn's check of the matrix says what is wrong.
     features, _, _ = fitted_world
     open_row = features.with_row_index("row").filter(pl.col("label").is_null())["row"][0]
     broken = features.with_columns(
