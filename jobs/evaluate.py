@@ -63,16 +63,14 @@ def default_cutoff(outcomes: pl.DataFrame, horizon: date) -> date:
 
 def backtest(settings: Settings, cutoff: date | None = None) -> Backtest:
     """Grade a model trained at `cutoff` (default: see default_cutoff) on later verdicts."""
-    con = connect_read(settings.db, busy_timeout=settings.busy_timeout)
-    try:
-        span = con.execute(
-            'select greatest((select max(published_at) from claims), (select max("at") from outcomes))::date'
-        ).fetchall()[0][0]
+    with connect_read(settings.db, busy_timeout=settings.busy_timeout) as con:
+        [(span,)] = con.execute(
+            "select greatest((select max(published_at) from claims),"
+            ' (select max("at") from outcomes))::date'
+        ).fetchall()
         if span is None:
             raise TrackrecordError("the warehouse holds no claims yet: ingest some first")
         inputs = load_run_inputs(con, span, settings.section("verdicts"))
-    finally:
-        con.close()
     cutoff = cutoff or default_cutoff(inputs.outcomes, span)
     if cutoff >= span:
         raise BadInput(f"--cutoff {cutoff} leaves nothing after it (the data end on {span})")
@@ -133,13 +131,9 @@ def save(settings: Settings, result: Backtest) -> None:
         horizon=pl.lit(result.horizon),
         fingerprint=pl.lit(result.fingerprint),
     )
-    con = connect_write(settings.db, busy_timeout=settings.busy_timeout)
-    try:
+    with connect_write(settings.db, busy_timeout=settings.busy_timeout) as con:
         register_frame(con, "new_evaluations", rows)
         con.execute("insert into evaluations by name select * from new_evaluations")
-        con.unregister("new_evaluations")
-    finally:
-        con.close()
 
 
 def plot(result: Backtest, path: Path) -> None:

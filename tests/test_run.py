@@ -701,7 +701,7 @@ def test_a_run_creates_a_missing_warehouse_and_migrates_an_old_one(tmp_path, aft
 
 
 def test_a_runs_reads_are_in_utc_whatever_the_host_time_zone(warehouse, monkeypatch):
-    """The read's cursors do not inherit their connection's settings: each is set to UTC."""
+    """A run reads timestamps in UTC, not in the host's time zone."""
     seen = []
     fetch = warehouse_scores.fetch_frame
 
@@ -713,10 +713,7 @@ def test_a_runs_reads_are_in_utc_whatever_the_host_time_zone(warehouse, monkeypa
         patch.setenv("TZ", "America/New_York")
         time.tzset()
         patch.setattr(warehouse_scores, "fetch_frame", spy)
-        con = connect_read(warehouse)
-        try:
+        with connect_read(warehouse) as con:
             warehouse_scores.load_run_inputs(con, date(2025, 1, 1), DEFAULTS["verdicts"])
-        finally:
-            con.close()
     time.tzset()
     assert seen == ["UTC"] * 3

@@ -8,14 +8,13 @@ any moment leaves the last published scores as they were.
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import duckdb
 import polars as pl
 
-from warehouse.connection import fetch_frame, in_utc, register_frame, sql_text, transaction
+from warehouse.connection import fetch_frame, register_frame, sql_text, transaction
 
 
 @dataclass
@@ -28,9 +27,7 @@ class RunInputs:
 
 
 def load_run_inputs(con: duckdb.DuckDBPyConnection, as_of: date, verdicts: dict) -> RunInputs:
-    """Claims published and events dated on or before `as_of`; nothing later is read. The
-    three reads run side by side, each on a cursor of its own: handing a result over to
-    Polars keeps only part of the cores busy (0.58 -> 0.54 s at a million claims)."""
+    """Claims published and events dated on or before `as_of`; nothing later is read."""
     reads = {
         "claims": ("run_claims.sql", {"as_of": as_of}),
         "outcomes": (
@@ -44,18 +41,9 @@ def load_run_inputs(con: duckdb.DuckDBPyConnection, as_of: date, verdicts: dict)
         ),
         "sources": ("run_sources.sql", {"as_of": as_of}),
     }
-    cursors = [in_utc(con.cursor()) for _ in reads]
-    try:
-        with ThreadPoolExecutor(max_workers=len(reads)) as pool:
-            frames = pool.map(
-                lambda cursor, read: fetch_frame(cursor, sql_text(read[0]), read[1]),
-                cursors,
-                reads.values(),
-            )
-            return RunInputs(**dict(zip(reads, frames, strict=False)))
-    finally:
-        for cursor in cursors:
-            cursor.close()
+    return RunInputs(
+        **{name: fetch_frame(con, sql_text(file), params) for name, (file, params) in reads.items()}
+    )
 
 
 @dataclass
