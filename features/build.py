@@ -58,10 +58,10 @@ def claim_features(claims: pl.LazyFrame, outcomes: pl.LazyFrame, as_of: date) ->
     and text cues (features.text). Nothing dated after a row's knowledge_day is used.
 
     The claims, the outcomes and each claim's settling are computed once up front (they feed
-    every later step, and a plan that repeats them is many times slower); the rest stays lazy.
+    every later step, and a lazy plan would compute them again for each); the rest stays lazy.
     """
-    # Claims are numbered in claim_id order and worked on by number: sorting, joining and
-    # as-of joining integers is several times faster than strings.
+    # Claims are numbered in claim_id order and worked on by number: integers sort and join
+    # faster than strings.
     numbered = (
         claims.filter(pl.col("published") <= as_of)
         .sort("claim_id")
@@ -104,7 +104,7 @@ def claim_features(claims: pl.LazyFrame, outcomes: pl.LazyFrame, as_of: date) ->
 
     # Every part has one row per claim; each is put in claim order by sorting its (narrow,
     # numeric) rows by claim number and laid beside the claims, which are in that order
-    # already: joining and then sorting the wide frame, text and all, costs three times more.
+    # already, rather than joining and then sorting the wide frame, text and all.
     def in_order(part: pl.LazyFrame) -> pl.LazyFrame:
         return part.sort("claim_id").drop("claim_id")
 
