@@ -6,12 +6,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: setup demo test bench clean
 
-# The package's own modules compiled to bytecode, as pip does for an installed package (an
-# editable install leaves them as source): otherwise every command compiles them again as it
-# starts (0.03-0.05 s) wherever PYTHONDONTWRITEBYTECODE is set. Only changed files recompile.
 setup: $(STAMP)
-	@$(BIN)/python -m compileall -q jobs warehouse scoring features
-
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
